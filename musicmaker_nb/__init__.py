@@ -1,6 +1,17 @@
-"""musicmaker_nb: music for your videos, made in a Jupyter notebook."""
+"""musicmaker_nb: music for your videos, made in a Jupyter notebook.
+
+    import musicmaker_nb as mm
+    session = mm.connect()                 # the embedded engine, offline
+    session.upload("clip.mp4")
+    session.say("create an upbeat background track for my travel video")
+    session.timeline                       # the draft as a table
+    session.export("out.mp4")              # 1080p H.264 MP4
+"""
 
 from ._version import __version__
+from ._client import AsyncMusicMaker
+from ._connect import EMBEDDED, aconnect, aresume, connect, resume
+from ._constants import ACCEPTED_FORMATS, HOSTED_BASE_URL, MAX_UPLOAD_BYTES
 from ._draft import Draft, Segment, Track, TrackType, describe_changes
 from ._exceptions import (
     APIConnectionError,
@@ -20,14 +31,53 @@ from ._exceptions import (
     StreamError,
     UnsupportedFileTypeError,
 )
+from ._intent import Action, GuiHint, route, translate_gui
+from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
+from ._session import AsyncSession
+from ._sse import Heartbeat, TextPart, ToolCall, ToolResult
+from ._sync import MusicMaker, Session
 
 __all__ = [
     "__version__",
+    # connecting
+    "connect",
+    "aconnect",
+    "resume",
+    "aresume",
+    "EMBEDDED",
+    "HOSTED_BASE_URL",
+    "ACCEPTED_FORMATS",
+    "MAX_UPLOAD_BYTES",
+    # clients and sessions
+    "AsyncMusicMaker",
+    "MusicMaker",
+    "AsyncSession",
+    "Session",
+    # records
+    "Media",
+    "Credits",
+    "State",
+    "RenderStatus",
+    "Reply",
+    "Turn",
+    "SessionInfo",
+    "TokenInfo",
+    "Heartbeat",
+    "TextPart",
+    "ToolCall",
+    "ToolResult",
+    # the draft
     "Draft",
     "Segment",
     "Track",
     "TrackType",
     "describe_changes",
+    # intent routing
+    "Action",
+    "GuiHint",
+    "route",
+    "translate_gui",
+    # errors
     "MusicMakerError",
     "DraftError",
     "APIConnectionError",

@@ -302,22 +302,27 @@ class Draft:
         source_id: str,
         *,
         label: str | None = None,
-        volume: float = DEFAULT_BGM_VOLUME,
+        volume: float | None = None,
         start_ms: float = 0,
         duration_ms: float | None = None,
         offset_ms: float = 0,
         meta: Mapping[str, Any] | None = None,
     ) -> Draft:
-        """Put ``source_id`` on the background-music track, replacing what was there."""
+        """Put ``source_id`` on the background-music track, replacing what was there.
+
+        ``volume`` defaults to the current music's volume, or 35 % for the first music."""
         if duration_ms is None:
             duration_ms = max(self.duration_ms - start_ms, 0)
+        index = self.find_track("bgm")
+        if volume is None:
+            current = [seg.volume for seg in self.tracks[index].segments] if index is not None else []
+            volume = current[0] if current and current[0] is not None else DEFAULT_BGM_VOLUME
         segment_meta = {**({"label": label} if label else {}), **(meta or {})}
         segment = Segment.from_dict(
             {"id": self._new_segment_id(), "src": source_id, "s": start_ms, "d": duration_ms,
              "o": offset_ms, "v": volume, "m": segment_meta},
             "bgm",
         )
-        index = self.find_track("bgm")
         base = self.tracks[index] if index is not None else Track(TrackType.AUDIO, meta={"name": "BGM", "role": "bgm"})
         return self.with_track(index, replace(base, segments=(segment,)))
 
