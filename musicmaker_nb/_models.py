@@ -197,3 +197,6 @@ class Reply:
 
     def __str__(self) -> str:
         return self.text
+
+    def _repr_markdown_(self) -> str:
+        return self.text if not self.changes or self.changes in self.text else f"{self.text}\n\n*{self.changes}*"

@@ -95,6 +95,14 @@ class AsyncSession:
         summary = self.draft.summary() if self.draft else "no draft yet"
         return f"<Session {self.session_id} · {len(self.media)} media · {summary}>"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        media = ", ".join(html.escape(m.describe()) for m in self.media) or "none yet"
+        table = self.timeline.to_html(index=False, na_rep="") if self.draft and self.draft.tracks else ""
+        return (f"<div><b>Music Maker session</b> <code>{html.escape(self.session_id)}</code><br>"
+                f"Media: {media}<br>{html.escape(self.summary())}{table}</div>")
+
     # -- looking -----------------------------------------------------------------------------
     @property
     def timeline(self) -> pandas.DataFrame:

@@ -172,6 +172,9 @@ class Session:
     def summary(self) -> str:
         return self.aio.summary()
 
+    def _repr_html_(self) -> str:
+        return self.aio._repr_html_()
+
     def submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         """Run a coroutine of ``session.aio`` on the client's loop thread; returns at once."""
         return _PORTAL.submit(coroutine)

@@ -71,6 +71,10 @@ def test_quick_start_in_a_plain_script(service, clip, tmp_path):
     assert list(session.timeline["label"]) == ["trip.mov", "Upbeat pop"]
     assert path.exists()
     assert "BGM: Upbeat pop" in session.summary()
+    html = session._repr_html_()
+    assert "trip.mov" in html and "<table" in html and "Upbeat pop" in html
+    assert reply._repr_markdown_().startswith("Added an upbeat track.")
+    assert mm.Session.resume is mm.resume
 
 
 def test_works_inside_a_running_event_loop_like_a_jupyter_kernel(service, clip, tmp_path):
