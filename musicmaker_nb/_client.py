@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import os
 import re
@@ -244,7 +245,7 @@ class AsyncMusicMaker:
             if urlsplit(source).scheme.lower() not in ("http", "https"):
                 raise UnsupportedFileTypeError(f"only http(s) URLs can be uploaded, not {source!r}", code=4001)
             data = await self._request("POST", Routes.upload(session_id), json={"urls": [source], "source_type": "url"})
-            return parse_media_list(data)
+            return [dataclasses.replace(media, source=source) for media in parse_media_list(data)]
         file = check_upload_path(source)
         size = file.stat().st_size
 
@@ -252,7 +253,8 @@ class AsyncMusicMaker:
             handle = opened.enter_context(file.open("rb"))
             return {"files": (file.name, _CountingReader(handle, size, on_progress), "application/octet-stream")}
 
-        return parse_media_list(await self._request("POST", Routes.upload(session_id), files=files))
+        stored = parse_media_list(await self._request("POST", Routes.upload(session_id), files=files))
+        return [dataclasses.replace(media, source=str(file.resolve())) for media in stored]
 
     async def stream(self, session_id: str, text: str) -> AsyncIterator[StreamItem]:
         """Send a message; yield text parts, tool calls and results, and heartbeats as they come."""

@@ -50,6 +50,7 @@ class Media:
     width: int | None = None
     height: int | None = None
     size_bytes: int | None = None
+    source: str | None = None  # the local path or URL it was uploaded from, when this client uploaded it
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod

@@ -108,6 +108,7 @@ async def test_upload_file_and_url(client, service, clip):
     assert progress and progress[-1] == 1.0
     [from_url] = await client.upload(session.session_id, "https://cdn.test/beach.mov")
     assert from_url.name == "beach.mov"
+    assert (media.source, from_url.source) == (str(clip.resolve()), "https://cdn.test/beach.mov")
     state = await client.state(session.session_id)
     assert state.draft.summary() == "Timeline (1 track): 1. Video: clip.mp4 (0-10s)"
 
