@@ -128,6 +128,8 @@ class AsyncMusicMaker:
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             transport=transport,
+            # An HTTP(S)_PROXY from the environment must not capture calls to an engine on this machine.
+            trust_env=not _is_loopback(self.base_url),
             timeout=httpx.Timeout(REQUEST_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
             follow_redirects=True,
         )
@@ -397,6 +399,18 @@ class AsyncMusicMaker:
         if on_progress is not None:
             on_progress(1.0, "completed")
         return result
+
+
+def _is_loopback(url: str) -> bool:
+    import ipaddress
+
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _phased(on_progress: ProgressCallback | None) -> Callable[[str, float, float], ProgressCallback | None]:

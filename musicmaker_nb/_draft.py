@@ -319,7 +319,7 @@ class Draft:
             volume = current[0] if current and current[0] is not None else DEFAULT_BGM_VOLUME
         segment_meta = {**({"label": label} if label else {}), **(meta or {})}
         segment = Segment.from_dict(
-            {"id": self._new_segment_id(), "src": source_id, "s": start_ms, "d": duration_ms,
+            {"id": self.new_segment_id(), "src": source_id, "s": start_ms, "d": duration_ms,
              "o": offset_ms, "v": volume, "m": segment_meta},
             "bgm",
         )
@@ -335,7 +335,7 @@ class Draft:
         if not text.strip():
             raise DraftError("title", "the title text is empty")
         segment = Segment.from_dict(
-            {"id": self._new_segment_id(), "s": start_ms, "d": duration_ms, "m": {"text": text}}, "title"
+            {"id": self.new_segment_id(), "s": start_ms, "d": duration_ms, "m": {"text": text}}, "title"
         )
         index = self.find_track("title")
         base = self.tracks[index] if index is not None else Track(TrackType.TEXT, meta={"name": "Title", "role": "title"})
@@ -358,7 +358,8 @@ class Draft:
             raise DraftError("m", f"frame size must be positive, got {width}x{height}")
         return replace(self, meta={**(self.meta or {}), "w": width, "h": height})
 
-    def _new_segment_id(self) -> str:
+    def new_segment_id(self) -> str:
+        """An ``sgN`` id no segment of this draft uses yet."""
         used = {segment.id for track in self.tracks for segment in track.segments}
         return next(f"sg{n}" for n in itertools.count(1) if f"sg{n}" not in used)
 

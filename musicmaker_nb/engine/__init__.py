@@ -1,0 +1,11 @@
+"""The embedded engine: the Music Maker API served from this machine, offline.
+
+``musicmaker_nb.connect()`` with no base URL calls :func:`start`; ``musicmaker serve`` runs the
+same app in the foreground for a class to share.
+"""
+
+from ._app import create_app
+from ._config import EngineConfig, default_home
+from ._server import RunningEngine, start
+
+__all__ = ["start", "RunningEngine", "create_app", "EngineConfig", "default_home"]

@@ -1,0 +1,35 @@
+"""Music that fits the video: prompt -> plan -> score -> audio, offline on the CPU.
+
+    from musicmaker_nb.music import plan, generate, write_midi, write_stems
+    p = plan("upbeat background track for my travel video", 30.0, seed=7, cuts=[4.1, 12.9])
+    print(p.describe())             # Pop, 121 BPM, F major, bright piano + bass + clean guitar + drums, 30.0 s
+    audio = generate(p)             # Audio: (n, 2) float32 at 44.1 kHz, -14 LUFS, <= -1 dBTP
+    audio.write_wav("track.wav"); write_midi(p, "track.mid"); write_stems(p, "stems")
+
+No dependency on the client, the engine or the widgets.
+"""
+
+from ._audio import Audio
+from ._backend import MusicBackend, ProceduralBackend, generate
+from ._export import write_midi, write_stems
+from ._fit import CutFit
+from ._master import integrated_loudness, true_peak_db
+from ._plan import MusicPlan, Section, plan
+from ._synth import SOUNDFONT_ENV, resolve_soundfont
+
+__all__ = [
+    "plan",
+    "generate",
+    "MusicPlan",
+    "Section",
+    "CutFit",
+    "Audio",
+    "MusicBackend",
+    "ProceduralBackend",
+    "write_midi",
+    "write_stems",
+    "integrated_loudness",
+    "true_peak_db",
+    "resolve_soundfont",
+    "SOUNDFONT_ENV",
+]

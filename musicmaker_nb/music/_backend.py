@@ -1,0 +1,48 @@
+"""``MusicBackend``: plan -> Audio. The procedural SoundFont backend is the default; a neural one
+(MusicGen) can stand behind the same protocol later."""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol, runtime_checkable
+
+from ._audio import Audio
+from ._master import master
+from ._plan import MusicPlan, validate
+from ._score import compose
+from ._synth import SAMPLE_RATE, render, resolve_soundfont
+
+__all__ = ["MusicBackend", "ProceduralBackend", "generate"]
+
+
+@runtime_checkable
+class MusicBackend(Protocol):
+    def generate(self, plan: MusicPlan) -> Audio:
+        """Stereo 44.1 kHz audio of exactly ``plan.duration_s`` seconds, mastered."""
+        ...
+
+
+class ProceduralBackend:
+    """Composes the plan note by note and renders it through a General MIDI SoundFont, offline on
+    the CPU. ``soundfont`` (or ``$MUSICMAKER_SOUNDFONT``) picks a better bank than the default."""
+
+    def __init__(self, soundfont: str | os.PathLike[str] | None = None) -> None:
+        self.soundfont = resolve_soundfont(soundfont)
+
+    def generate(self, plan: MusicPlan) -> Audio:
+        validate(plan)
+        score = compose(plan)
+        raw = render(score, self.soundfont)
+        done = master(raw, SAMPLE_RATE, plan.fade_in_s, max(plan.fade_out_s, score.release_s))
+        return Audio(done.samples, SAMPLE_RATE, done.lufs, done.true_peak_db)
+
+    def __repr__(self) -> str:
+        return f"ProceduralBackend(soundfont={str(self.soundfont)!r})"
+
+
+def generate(plan: MusicPlan, *, soundfont: str | os.PathLike[str] | None = None,
+             backend: MusicBackend | None = None) -> Audio:
+    """Audio for ``plan``: through ``backend`` when given, else the procedural SoundFont backend."""
+    if backend is not None and soundfont is not None:
+        raise ValueError("soundfont: give it to the backend, not alongside backend=")
+    return (backend or ProceduralBackend(soundfont)).generate(plan)

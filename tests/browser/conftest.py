@@ -1,0 +1,107 @@
+"""A real browser for the widget pages: Debian's Chromium driven by Playwright, and the
+``@jupyter-widgets/html-manager`` bundle from the npm registry (cached after the first run).
+
+Nothing is skipped when a piece is missing: CI (``.ci/run``) installs Chromium with apt-get and
+npm fetches the bundle, so a missing piece fails with what to install. Set
+``MUSICMAKER_CHROMIUM`` to use another browser binary, ``MUSICMAKER_HTML_MANAGER_DIR`` to use
+an unpacked ``dist/`` folder instead of npm.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import threading
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-headless-shell", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str:
+    candidates = [os.environ.get("MUSICMAKER_CHROMIUM", ""), *CHROMIUM_CANDIDATES, shutil.which("chromium") or ""]
+    found = next((path for path in candidates if path and os.access(path, os.X_OK)), None)
+    if found is None:
+        pytest.fail("no Chromium found: install Debian's with 'apt-get install chromium' (.ci/run does), "
+                    "or set MUSICMAKER_CHROMIUM to a Chromium binary", pytrace=False)
+    return found
+
+
+def html_manager_spec() -> str:
+    """The html-manager version range that matches the installed ipywidgets."""
+    from ipywidgets._version import __html_manager_version__
+
+    return __html_manager_version__
+
+
+def fetch_html_manager(spec: str, cache: Path) -> Path:
+    """``npm pack`` the bundle (a tarball, none of its dependencies) and unpack its ``dist/``."""
+    target = cache / f"html-manager-{re.sub(r'[^0-9A-Za-z.]+', '_', spec)}"
+    if (target / "embed.js").is_file():
+        return target
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed once to fetch @jupyter-widgets/html-manager: apt-get install npm", pytrace=False)
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache) as scratch:  # same disk as target: the rename is atomic
+        result = subprocess.run([npm, "pack", f"@jupyter-widgets/html-manager@{spec}", "--pack-destination", scratch,
+                                 "--silent"], capture_output=True, text=True, timeout=300, cwd=scratch)
+        if result.returncode != 0:
+            pytest.fail(f"npm pack @jupyter-widgets/html-manager@{spec} failed:\n{result.stderr[-2000:]}",
+                        pytrace=False)
+        with tarfile.open(next(Path(scratch).glob("*.tgz"))) as archive:
+            archive.extractall(scratch, filter="data")
+        if not target.exists():  # another worker may have won the race
+            os.replace(Path(scratch) / "package" / "dist", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def html_manager_dist() -> Path:
+    given = os.environ.get("MUSICMAKER_HTML_MANAGER_DIR")
+    if given:
+        return Path(given)
+    return fetch_html_manager(html_manager_spec(), Path(platformdirs.user_cache_dir("musicmaker_nb")))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def serve():
+    """``serve(folder)`` -> the base URL of a loopback HTTP server for that folder."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

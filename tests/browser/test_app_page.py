@@ -1,0 +1,118 @@
+"""The app in a real browser: its widget state embedded in a page that the html-manager renders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import imageio_ffmpeg
+import ipywidgets
+import pytest
+from ipywidgets.embed import dependency_state, embed_minimal_html
+
+import musicmaker_nb as mm
+from musicmaker_nb.widgets import MusicMakerApp, compare
+from tests.fakes import FakeService, add_bgm
+
+TIMEOUT = 120
+
+
+def make_clip(path: Path, seconds: float = 2) -> Path:
+    """A real H.264/AAC clip, so the page's <video> has something it can load."""
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=15:d={seconds}",
+                    "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)],
+                   check=True, timeout=60)
+    return path
+
+
+@pytest.fixture
+def app_site(tmp_path, html_manager_dist):
+    """A folder with the app's page after a real session on the embedded engine: upload, generate
+    (which renders a preview), export; plus the html-manager bundle the page loads."""
+    site = tmp_path / "site"
+    shutil.copytree(html_manager_dist, site)
+    make_clip(site / "clip.mp4", seconds=3)
+    session = mm.connect()
+    try:
+        app = MusicMakerApp(session, root=site)
+        app.export.quality.value = "low"
+        for step in (lambda: app.upload.add_path("clip.mp4"),
+                     lambda: app.prompt.generate("create an upbeat background track for my travel video"),
+                     app.export.export):
+            step()
+            app.wait(TIMEOUT)
+        embed_minimal_html(site / "index.html", views=[app], state=dependency_state(app), title="musicmaker_nb",
+                           embed_url="embed.js", requirejs=False)
+    finally:
+        session.close()
+        ipywidgets.Widget.close_all()
+    return site
+
+
+@pytest.mark.slow
+def test_the_app_renders_in_chromium(browser, serve, app_site, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(serve(app_site) + "index.html")
+    page.wait_for_selector(".mm-app", timeout=30_000)
+
+    assert page.locator(".mm-upload .widget-upload").is_visible()
+    assert page.locator(".mm-upload").inner_text().count("clip.mp4") >= 1
+    assert page.locator(".mm-prompt textarea").is_visible()
+    assert "create an upbeat background track" in page.locator(".mm-prompt .mm-log").inner_text()
+    assert page.locator("table.mm-timeline").is_visible()
+    assert "2. BGM: " in page.locator(".mm-summary").inner_text()
+    assert page.locator("table.mm-timeline tbody tr").count() == 2
+    bar = page.locator(".mm-export .widget-hprogress .progress-bar")
+    assert bar.is_visible() and bar.evaluate("bar => bar.style.width") == "100%"
+    assert "done" in page.locator(".mm-export").inner_text()
+    assert page.locator(".mm-export a.mm-download").is_visible()
+
+    video = page.locator(".mm-player video")
+    assert video.is_visible()
+    page.wait_for_function("document.querySelector('.mm-player video').readyState >= 1", timeout=15_000)
+    assert "/musicmaker_files/previews/preview_" in video.evaluate("v => v.currentSrc")  # the relative path
+    assert video.evaluate("v => v.duration") == pytest.approx(3, abs=0.3)
+    assert problems == []
+
+    screenshot = Path(os.environ.get("MUSICMAKER_SCREENSHOT") or tmp_path / "app.png")
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 10_000
+    page.close()
+
+
+def test_variants_stand_side_by_side(browser, serve, tmp_path, html_manager_dist):
+    site = tmp_path / "site"
+    shutil.copytree(html_manager_dist, site)
+    clip = site / "clip.mp4"
+    clip.write_bytes(bytes(1000))  # the fake service never decodes it
+    service = FakeService(edit=add_bgm)
+    session = mm.connect(base_url="https://musicmaker.test", transport=service.transport(), poll_interval_s=0.001)
+    try:
+        compare(session, ["calm piano", "upbeat pop", "epic score"], seeds=[1, 2, 3], clip=clip, root=site,
+                show=False, timeout=TIMEOUT)
+        grid = compare.last_grid
+        embed_minimal_html(site / "index.html", views=[grid], state=dependency_state(grid), title="variants",
+                           embed_url="embed.js", requirejs=False)
+    finally:
+        session.close()
+        ipywidgets.Widget.close_all()
+    page = browser.new_page(viewport={"width": 1280, "height": 700})
+    page.goto(serve(site) + "index.html")
+    page.wait_for_selector(".mm-variants .mm-variant", timeout=30_000)
+    cards = page.locator(".mm-variant")
+    assert cards.count() == 3
+    boxes = [cards.nth(index).bounding_box() for index in range(3)]
+    assert len({round(box["y"]) for box in boxes}) == 1  # one row
+    assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+    for index, prompt in enumerate(["calm piano (seed 1)", "upbeat pop (seed 2)", "epic score (seed 3)"]):
+        card = cards.nth(index)
+        assert prompt in card.inner_text() and "use this one" in card.inner_text()
+        assert card.locator("video").count() == 1
+    page.close()

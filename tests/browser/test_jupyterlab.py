@@ -1,0 +1,103 @@
+"""The app in a real JupyterLab: the player and the download link go through the server's /files/ URLs.
+
+This is what makes them work on Binder and JupyterHub, where the browser cannot reach the kernel's
+loopback engine. It needs JupyterLab installed (the ``test`` extra has it).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CELLS = (
+    "import subprocess, imageio_ffmpeg\n"
+    "subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), '-v', 'error', '-y', '-f', 'lavfi', '-i',\n"
+    "                'testsrc2=size=320x180:rate=15:d=2', '-c:v', 'libx264', '-preset', 'ultrafast',\n"
+    "                '-pix_fmt', 'yuv420p', 'clip.mp4'], check=True)",
+    "import musicmaker_nb as mm\nsession = mm.connect()\napp = session.app()\napp",
+    "app.upload.add_path('clip.mp4'); app.wait()\n"
+    "app.prompt.generate('create an upbeat background track for my travel video'); app.wait()\n"
+    "app.export.quality.value = 'low'; app.export.export(); app.wait()",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, server: subprocess.Popen, deadline_s: float = 60) -> None:
+    give_up = time.monotonic() + deadline_s
+    while time.monotonic() < give_up:
+        if server.poll() is not None:
+            pytest.fail(f"JupyterLab exited with {server.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"JupyterLab did not answer {url} within {deadline_s:.0f} s")
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A JupyterLab server on loopback serving a notebook that runs the app; yields (base URL, token)."""
+    pytest.importorskip("jupyterlab", reason="install jupyterlab (it is in the test extra) for this check")
+    work = tmp_path / "work"
+    work.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in CELLS])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, work / "check.ipynb")
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+               f"--ServerApp.token={token}", f"--ServerApp.root_dir={work}", "--LabApp.news_url=None"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    with open(tmp_path / "lab.log", "wb") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/api/status?token={token}", server)
+        yield base, token
+    finally:
+        server.terminate()  # also shuts down the kernel
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.mark.slow
+def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(browser, lab):
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/check.ipynb?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_role("menuitem", name="Run").first.click()
+    page.get_by_text("Run All Cells", exact=True).click()
+
+    page.wait_for_selector(".mm-export a.mm-download", timeout=240_000)
+    page.wait_for_function("document.querySelector('.mm-player video')?.readyState >= 1", timeout=60_000)
+    video = page.locator(".mm-player video")
+    assert video.evaluate("v => v.currentSrc").startswith(f"{base}/files/musicmaker_files/previews/preview_")
+    assert video.evaluate("v => v.duration") == pytest.approx(2, abs=0.3)
+    link = page.locator(".mm-export a.mm-download").evaluate("a => a.href")
+    assert link.startswith(f"{base}/files/musicmaker_files/exports/")
+    download = page.request.get(link)
+    assert download.status == 200 and download.body()[4:8] == b"ftyp"  # an MP4
+    page.close()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from musicmaker_nb.engine._ffmpeg import (
+    FFmpegError,
+    RenderCancelled,
+    ffmpeg_exe,
+    media_arg,
+    parse_progress_seconds,
+    run_ffmpeg,
+    run_ffmpeg_with_progress,
+    stderr_tail,
+)
+from musicmaker_nb.engine.bench import Row, bare_mix_args, bare_title_args, format_table
+
+
+def test_ffmpeg_exe_can_be_overridden(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert Path(ffmpeg_exe()).is_file()
+    monkeypatch.setenv("MUSICMAKER_FFMPEG", str(tmp_path / "missing-ffmpeg"))
+    with pytest.raises(FFmpegError, match="MUSICMAKER_FFMPEG"):
+        ffmpeg_exe()
+
+
+def test_media_arg_guards_dashes_and_colons() -> None:
+    assert media_arg("-y.mp4") == "file:-y.mp4"
+    assert media_arg(Path("http:x.mp4")) == "file:http:x.mp4"
+
+
+@pytest.mark.parametrize(("line", "seconds"), [
+    ("out_time_us=1500000", 1.5), ("out_time_ms=2000000", 2.0), ("out_time_us=N/A", None),
+    ("out_time=00:00:01.500000", None), ("frame=12", None), ("out_time_us=-23000", 0.0),
+])
+def test_parse_progress_seconds(line: str, seconds: float | None) -> None:
+    assert parse_progress_seconds(line) == seconds
+
+
+def test_stderr_tail_drops_noise() -> None:
+    lines = ["Input #0, ...", "  Metadata:", "frame=  10 fps=0.0", "[h264 @ 0x1] broken", "Error opening output"]
+    assert stderr_tail(lines, limit=2) == "[h264 @ 0x1] broken\nError opening output"
+
+
+def test_failure_keeps_the_stderr_tail(tmp_path: Path) -> None:
+    with pytest.raises(FFmpegError) as caught:
+        run_ffmpeg(["-i", media_arg(tmp_path / "absent.mp4"), "-f", "null", "-"], what="reading")
+    assert "No such file" in caught.value.stderr_tail
+    assert caught.value.returncode != 0 and str(caught.value).startswith("reading failed")
+
+
+def test_progress_runs_to_the_end(tmp_path: Path) -> None:
+    seen: list[float] = []
+    run_ffmpeg_with_progress(["-f", "lavfi", "-i", "sine=duration=3", "-f", "null", "-"], duration_s=3,
+                             on_progress=seen.append)
+    assert seen == sorted(seen) and all(0 <= value <= 1 for value in seen)
+
+
+def test_cancel_stops_a_long_run() -> None:
+    cancel = threading.Event()
+    timer = threading.Timer(0.3, cancel.set)
+    timer.start()
+    with pytest.raises(RenderCancelled):
+        run_ffmpeg_with_progress(["-re", "-f", "lavfi", "-i", "sine=duration=60", "-f", "null", "-"],
+                                 duration_s=60, cancel=cancel)
+
+
+def test_bench_table_and_bare_commands() -> None:
+    rows = [Row("copy", 1.0, 2.0, target="<= 3 s", ok=True), Row("missing", None, ok=False, note="no server")]
+    table = format_table(rows).splitlines()
+    assert table[0].split() == ["case", "engine", "s", "bare", "s", "ratio", "target", "met", "note"]
+    assert "0.50" in table[2] and "NO" in table[3]
+    mix = bare_mix_args(Path("c.mp4"), Path("m.wav"), Path("o.mp4"))
+    assert mix[mix.index("-c:v") + 1] == "copy" and "loudnorm=I=-14:TP=-1:LRA=11" in mix[mix.index("-filter_complex") + 1]
+    title = bare_title_args(Path("c.mp4"), Path("m.wav"), Path("o.mp4"), title="Hi", font="/f.ttf")
+    assert title[title.index("-c:v") + 1] == "libx264" and "drawtext=" in title[title.index("-filter_complex") + 1]

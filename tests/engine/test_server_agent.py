@@ -1,0 +1,128 @@
+"""/run_sse over real loopback HTTP: ADK-shaped events, heartbeats, questions, credits, music."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Caller, reply_text, tool_names
+
+
+def test_an_edit_streams_calls_responses_and_text(caller: Caller, clip) -> None:
+    caller.upload(clip)
+    events, comments, answer = caller.say("add the title 'Urban Dreams' for 1 second and make it square")
+    assert answer.headers["content-type"].startswith("text/event-stream")
+    assert comments and all(line.startswith(": ping") for line in comments)
+    for event in events:
+        assert event["author"] == "nemo_agent" and event["invocationId"] and event["partial"] is False
+    assert tool_names(events) == ["add_title", "set_aspect"]
+    responses = [p["functionResponse"] for e in events for p in e["content"]["parts"] if "functionResponse" in p]
+    assert [r["response"]["status"] for r in responses] == ["ok", "ok"]
+    assert reply_text(events) == ('Added the title "Urban Dreams" from 0:00 to 0:01. '
+                                  "Changed the frame to 1:1 (1080x1080).")
+    draft = caller.state()["draft"]
+    assert (draft["m"]["w"], draft["m"]["h"]) == (1080, 1080)
+    assert draft["t"][-1]["sg"][0]["m"]["text"] == "Urban Dreams"
+
+
+def test_an_unclear_request_gets_a_question_and_no_change(caller: Caller, clip) -> None:
+    caller.upload(clip)
+    before = caller.state()["draft"]
+    events, _, _ = caller.say("make it better")
+    assert tool_names(events) == [] and "What would you like to do?" in reply_text(events)
+    assert caller.state()["draft"] == before
+
+
+def test_chinese_in_chinese_out(caller: Caller, clip) -> None:
+    caller.upload(clip)
+    events, _, _ = caller.say("添加标题“城市之梦”持续2秒，然后改成竖屏")
+    assert reply_text(events) == "已添加标题“城市之梦”（0:00 至 0:02）。 画面比例已改为 9:16（1080x1920）。"
+
+
+def test_asking_before_uploading(caller: Caller) -> None:
+    events, _, _ = caller.say("add calm piano music")
+    assert "Upload a video" in reply_text(events)
+
+
+def test_not_enough_credits_is_2001_before_anything_runs(start_engine, new_caller, clip) -> None:
+    caller = new_caller(start_engine(initial_credits=5))
+    caller.upload(clip)
+    _, _, answer = caller.say("add calm piano music")
+    assert answer.status_code == 402 and answer.json()["code"] == 2001
+    assert "10 credits" in answer.json()["message"]
+    assert caller.http.get("/api/credits/balance/simple").json()["data"]["available"] == 5
+
+
+def test_a_failed_tool_is_told_not_hidden(caller: Caller, clip) -> None:
+    caller.upload(clip)
+    events, _, _ = caller.say("remove the title")
+    responses = [p["functionResponse"] for e in events for p in e["content"]["parts"] if "functionResponse" in p]
+    assert responses[0]["response"]["status"] == "error"
+    assert reply_text(events) == "I could not remove the title: there is no title to remove"
+
+
+# -- with the composer ----------------------------------------------------------------------------
+@pytest.fixture
+def scored(caller: Caller, clip) -> tuple[Caller, list[dict]]:
+    caller.upload(clip)
+    events, comments, _ = caller.say("create an upbeat background track for my travel video")
+    assert comments, "a heartbeat comes while the music is generated"
+    return caller, events
+
+
+def test_generating_music(scored) -> None:
+    caller, events = scored
+    assert tool_names(events) == ["generate_music"]
+    text = reply_text(events)
+    assert text.startswith("Added ") and "BPM" in text and "as background music at 35%." in text
+    state = caller.state()
+    [generated] = state["generated_media"]
+    assert generated["id"].startswith("gen_") and generated["kind"] == "audio"
+    assert generated["duration_ms"] == 2000 and generated["tempo_bpm"] > 0 and generated["key"]
+    assert generated["prompt"] == "create an upbeat background track for my travel video"
+    assert generated["plan"]["description"] == generated["description"]
+    wav = caller.http.get(generated["url"])
+    assert wav.headers["content-type"] == "audio/wav" and wav.content[:4] == b"RIFF"
+    [music] = [t for t in state["draft"]["t"] if t["m"].get("role") == "bgm"]
+    assert music["sg"][0]["src"] == generated["id"] and music["sg"][0]["v"] == 0.35
+    assert music["sg"][0]["m"]["prompt"] == generated["prompt"]
+    assert caller.http.get("/api/credits/balance/simple").json()["data"] == {"available": 90, "frozen": 0, "total": 90}
+
+
+def test_refining_the_music(scored) -> None:
+    caller, _ = scored
+    events, _, _ = caller.say("set the volume to 50%, fade in over 0.5 seconds and duck it under speech")
+    assert tool_names(events) == ["set_volume", "fade_music", "duck_music"]
+    [music] = [t for t in caller.state()["draft"]["t"] if t["m"].get("role") == "bgm"]
+    segment = music["sg"][0]
+    assert (segment["v"], segment["m"]["fade_in"], segment["m"]["duck"]) == (0.5, 500, True)
+    events, _, _ = caller.say("try another one")
+    assert "Replaced the music" in reply_text(events)
+    generated = caller.state()["generated_media"]
+    assert len(generated) == 2 and generated[0]["plan"]["seed"] != generated[1]["plan"]["seed"]
+    events, _, _ = caller.say("remove the music")
+    assert not [t for t in caller.state()["draft"]["t"] if t["m"].get("role") == "bgm"]
+
+
+def test_each_clip_gets_its_own_music_by_name(caller: Caller, clip, clip2) -> None:
+    caller.upload(clip, clip2)
+    events, _, _ = caller.say("add calm piano music to the second clip")
+    assert "for beach.mp4" in reply_text(events)
+    events, _, _ = caller.say("jazz music for city.mp4")
+    music = [t for t in caller.state()["draft"]["t"] if t["m"].get("role") == "bgm"][0]["sg"]
+    assert [(s["s"], s["d"]) for s in music] == [(0, 2000), (2000, 1500)]
+    events, _, _ = caller.say("mute the second clip")
+    video = caller.state()["draft"]["t"][0]["sg"]
+    assert [s["v"] for s in video] == [1.0, 0.0]
+
+
+def test_music_that_does_not_fit_the_quota_is_refunded(start_engine, new_caller, clip, home) -> None:
+    engine = start_engine()
+    caller = new_caller(engine)
+    caller.upload(clip)
+    engine.stop()
+    used = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
+    caller.http.base_url = start_engine(quota_bytes=used + 64 * 1024).base_url
+    events, _, _ = caller.say("add calm piano music")
+    assert "storage is full" in reply_text(events)
+    assert caller.http.get("/api/credits/balance/simple").json()["data"]["available"] == 100
+    assert caller.state()["generated_media"] == [] and not list((home / "tmp").iterdir())

@@ -1,0 +1,71 @@
+"""The engine package and its server: exports, start/stop, real streaming, the embedded default."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+
+import httpx
+import pytest
+
+import musicmaker_nb.engine as engine_pkg
+
+from .conftest import Caller, package_env
+
+
+def test_exports_are_complete() -> None:
+    public = {name for name in vars(engine_pkg) if not name.startswith("_")}
+    modules = {name for name in public if type(getattr(engine_pkg, name)).__name__ == "module"}
+    assert set(engine_pkg.__all__) == public - modules
+
+
+def test_start_picks_a_free_loopback_port_and_stops(home) -> None:
+    with engine_pkg.start(home=home) as first, engine_pkg.start(home=home / "other") as second:
+        assert first.base_url.startswith("http://127.0.0.1:") and first.base_url != second.base_url
+        assert httpx.get(f"{first.base_url}/api/health").json()["data"]["status"] == "ok"
+        assert "running" in repr(first)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{first.base_url}/api/health")
+    first.stop()  # twice is fine
+
+
+def test_a_taken_port_is_a_clear_error(engine) -> None:
+    port = int(engine.base_url.rsplit(":", 1)[1])
+    with pytest.raises(OSError, match="pick another --port"):
+        engine_pkg.start(home=engine.home, port=port)
+
+
+def test_the_stream_really_streams(caller: Caller, clip) -> None:
+    """Each event leaves the engine when it happens, not all at the end (no buffering)."""
+    caller.upload(clip)
+    body = {"app_name": "nemo_agent", "user_id": "me", "session_id": caller.session_id,
+            "new_message": {"parts": [{"text": "create an upbeat background track"}]}}
+    arrivals: list[tuple[float, str]] = []
+    with caller.http.stream("POST", "/run_sse", json=body) as answer:
+        for line in answer.iter_lines():
+            if line.startswith("data:"):
+                parts = json.loads(line[5:])["content"]["parts"]
+                arrivals.append((time.monotonic(), next(iter(parts[0]))))
+            elif line.startswith(":"):
+                arrivals.append((time.monotonic(), "ping"))
+    kinds = [kind for _, kind in arrivals]
+    assert kinds[:2] == ["functionCall", "ping"] and kinds[-2:] == ["functionResponse", "text"]
+    call_at = arrivals[0][0]
+    response_at = next(at for at, kind in arrivals if kind == "functionResponse")
+    assert response_at - call_at > 0.05  # the call was seen while the music was still being made
+
+
+def test_connect_with_no_base_url_runs_the_engine_and_stops_it_at_exit(tmp_path, clip) -> None:
+    script = textwrap.dedent(f"""
+        import musicmaker_nb as mm
+        session = mm.connect()
+        print(session.upload({str(clip)!r}).kind, session.engine.base_url.startswith("http://127.0.0.1:"))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=package_env(MUSICMAKER_HOME=str(tmp_path / "home")))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["video", "True"]
+    assert (tmp_path / "home" / "engine.sqlite3").exists()
