@@ -13,7 +13,6 @@ import functools
 import os
 import subprocess
 import threading
-import time
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -33,6 +32,8 @@ __all__ = [
 
 FFMPEG_ENV = "MUSICMAKER_FFMPEG"
 _TAIL_LINES = 15
+# How often progress is reported and the cancel event looked at while ffmpeg runs.
+_POLL_S = 0.1
 # Lines that say nothing about why a run failed: stream dumps and statistics.
 _NOISE_PREFIXES = ("frame=", "size=", "Metadata:", "handler_name", "vendor_id", "encoder ", "Side data:")
 
@@ -120,6 +121,15 @@ def _pump(stream, sink: Callable[[str], None]) -> None:
     stream.close()
 
 
+def _exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait up to ``timeout`` for the process; True as soon as it has ended."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -157,12 +167,10 @@ def run_ffmpeg_with_progress(
     for reader in readers:
         reader.start()
     reported = -1.0
-    while process.poll() is None:
-        if cancel is not None and cancel.wait(0.1):
+    while not _exited(process, _POLL_S):
+        if cancel is not None and cancel.is_set():
             _stop(process)
             raise RenderCancelled(f"{what} was cancelled")
-        if cancel is None:
-            time.sleep(0.1)
         fraction = min(latest[0] / duration_s, 1.0) if duration_s > 0 else 0.0
         if on_progress is not None and fraction > reported:
             reported = fraction

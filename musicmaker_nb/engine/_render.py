@@ -94,6 +94,19 @@ def _scaled(on_progress: Callable[[float], None] | None, start: float, share: fl
     return lambda fraction: on_progress(start + share * fraction)
 
 
+def _mix(draft: Draft, sources: Mapping[str, RenderSource], work: Path, duration_s: float,
+         on_progress: Callable[[float], None] | None, cancel: threading.Event | None) -> LoudnessResult:
+    """Stage 1: the mix as raw PCM, then normalised to -14 LUFS into ``work/mix.f32``."""
+    raw = work / "mix.raw.f32"
+    run_ffmpeg_with_progress(plan_mix(draft, sources, raw), duration_s=duration_s, cancel=cancel,
+                             on_progress=_scaled(on_progress, 0.0, _MIX_SHARE), what="mixing audio")
+    loudness = normalize_raw(raw, work / "mix.f32")
+    raw.unlink()
+    if cancel is not None and cancel.is_set():
+        raise RenderCancelled("the render was cancelled")
+    return loudness
+
+
 def render_draft(
     draft: Draft,
     sources: Mapping[str, RenderSource],
@@ -111,24 +124,18 @@ def render_draft(
     """
     if quality not in QUALITY:
         raise ValueError(f"quality must be one of {', '.join(QUALITY)}, got {quality!r}")
-    out_path = Path(out_path)
-    canvas = canvas_of(draft, sources)
+    out_path, canvas = Path(out_path), canvas_of(draft, sources)
     font = find_font() if text_overlays(draft, sources) else None
     out_path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_path.parent))
     try:
-        raw, mix, partial = work / "mix.raw.f32", work / "mix.f32", work / "out.mp4"
-        run_ffmpeg_with_progress(plan_mix(draft, sources, raw), duration_s=canvas.duration_s,
-                                 on_progress=_scaled(on_progress, 0.0, _MIX_SHARE), cancel=cancel, what="mixing audio")
-        loudness = normalize_raw(raw, mix)
-        raw.unlink()
-        if cancel is not None and cancel.is_set():
-            raise RenderCancelled("the render was cancelled")
-        args = plan_render(draft, sources, partial, quality=quality, mix_path=mix, font_file=font)
+        loudness = _mix(draft, sources, work, canvas.duration_s, on_progress, cancel)
+        args = plan_render(draft, sources, work / "out.mp4", quality=quality, mix_path=work / "mix.f32",
+                           font_file=font)
         what = "muxing (video copied)" if can_copy_video(draft, sources, canvas) else "encoding video"
         run_ffmpeg_with_progress(args, duration_s=canvas.duration_s, cancel=cancel, what=what,
                                  on_progress=_scaled(on_progress, _MIX_SHARE, 1 - _MIX_SHARE))
-        os.replace(partial, out_path)
+        os.replace(work / "out.mp4", out_path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if on_progress is not None:

@@ -130,7 +130,8 @@ def canvas_of(draft: Draft, sources: Mapping[str, RenderSource]) -> Canvas:
 # -- reading the draft ---------------------------------------------------------------------
 def _source(sources: Mapping[str, RenderSource], segment: Segment, path: str) -> RenderSource:
     if segment.source_id not in sources:
-        raise DraftError(f"{path}.src", f"unknown medium {segment.source_id!r}; known: {', '.join(sorted(sources)) or 'none'}")
+        known = ", ".join(sorted(sources)) or "none"
+        raise DraftError(f"{path}.src", f"unknown medium {segment.source_id!r}; known: {known}")
     return sources[segment.source_id]
 
 

@@ -88,12 +88,13 @@ def format_table(rows: Sequence[Row]) -> str:
 
 
 # -- bare ffmpeg equivalents (pure) -------------------------------------------------------------------
-def _bare_audio_graph(volume: float) -> str:
+def _bare_audio_graph(volume: float, loudnorm: bool = True) -> str:
     """The same mix in one ffmpeg: music ducked under the clip's sound, single-pass loudnorm."""
+    level = "loudnorm=I=-14:TP=-1:LRA=11,aresample=48000" if loudnorm else "anull"
     return (f"[1:a]aformat=sample_rates=48000:channel_layouts=stereo,volume={volume:g}[m];"
             f"[0:a]aformat=sample_rates=48000:channel_layouts=stereo,asplit=2[o][key];"
             f"[m][key]sidechaincompress={DUCK}[d];"
-            f"[o][d]amix=inputs=2:normalize=0,loudnorm=I=-14:TP=-1:LRA=11,aresample=48000[a]")
+            f"[o][d]amix=inputs=2:normalize=0,{level}[a]")
 
 
 def _bare_tail(out: Path) -> list[str]:
@@ -106,13 +107,14 @@ def bare_mix_args(clip: Path, music: Path, out: Path, *, volume: float = 0.35) -
              "-map", "0:v:0", "-map", "[a]", "-c:v", "copy"] + _bare_tail(out))
 
 
-def bare_title_args(clip: Path, music: Path, out: Path, *, title: str, font: str, volume: float = 0.35) -> list[str]:
+def bare_title_args(clip: Path, music: Path, out: Path, *, title: str, font: str, volume: float = 0.35,
+                    loudnorm: bool = True) -> list[str]:
     crf, preset = QUALITY["high"]
     text = (f"[0:v]drawtext=fontfile={escape_filter_value(font)}:text={escape_filter_value(title)}:fontsize=106:"
             "fontcolor=white:x=(w-text_w)/2:y=(h-text_h)/2:box=1:boxcolor=black@0.28:boxborderw=53:"
             "enable=\\'between(t\\,0\\,3)\\'[v]")
     return (["-v", "error", "-i", media_arg(clip), "-i", media_arg(music),
-             "-filter_complex", text + ";" + _bare_audio_graph(volume), "-map", "[v]", "-map", "[a]",
+             "-filter_complex", text + ";" + _bare_audio_graph(volume, loudnorm), "-map", "[v]", "-map", "[a]",
              "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"] + _bare_tail(out))
 
 
@@ -161,7 +163,8 @@ def _draft(seconds: float, *, title: str | None = None) -> Draft:
               {"tt": 1, "m": {"name": "BGM", "role": "bgm"},
                "sg": [{"src": "music", "s": 0, "d": d, "v": 0.35, "m": {"duck": True, "fade_out": 2000}}]}]
     if title:
-        tracks.append({"tt": 7, "m": {"name": "Title", "role": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": title}}]})
+        tracks.append({"tt": 7, "m": {"name": "Title", "role": "title"},
+                       "sg": [{"s": 0, "d": 3000, "m": {"text": title}}]})
     return Draft.from_dict({"d": d, "m": {"w": 1920, "h": 1080, "fps": 30}, "t": tracks})
 
 
@@ -194,6 +197,11 @@ def _media_rows(work: Path, seconds: float, repeat: int) -> list[Row]:
             row.target, row.ok = "<= 3 s", engine_s <= 3
         else:
             row.target, row.ok = "<= 1.15x bare", row.ratio is not None and row.ratio <= 1.15
+            # For candour: the bare command without its loudness step (not to -14 LUFS then).
+            plain = bare_title_args(clip, music, work / "bare_plain.mp4", title=title, font=font, loudnorm=False)
+            plain_s = _best(repeat, lambda: run_ffmpeg(plain, what="bare ffmpeg"))
+            row.extra["bare_without_loudnorm_s"] = plain_s
+            row.note += f"; bare without loudnorm {plain_s:.2f} s ({engine_s / plain_s:.2f}x)"
         rows.append(row)
     return rows
 

@@ -2,7 +2,7 @@
 
     from musicmaker_nb.music import plan, generate, write_midi, write_stems
     p = plan("upbeat background track for my travel video", 30.0, seed=7, cuts=[4.1, 12.9])
-    print(p.describe())             # Pop, 121 BPM, F major, bright piano + bass + clean guitar + drums, 30.0 s
+    print(p.describe())             # Pop, 115.9 BPM, Bb major, bright piano + bass + clean guitar + drums, 30.0 s
     audio = generate(p)             # Audio: (n, 2) float32 at 44.1 kHz, -14 LUFS, <= -1 dBTP
     audio.write_wav("track.wav"); write_midi(p, "track.mid"); write_stems(p, "stems")
 

@@ -17,13 +17,15 @@ import numpy as np
 
 from ._tables import SECTION_ENERGY
 
-__all__ = ["Cut", "CutFit", "normalize_cuts", "hold_bars", "body_bars", "fit_tempo", "report", "layout", "section_energy"]
+__all__ = ["Cut", "CutFit", "normalize_cuts", "hold_bars", "body_bars", "fit_tempo", "report", "layout",
+           "section_energy"]
 
 MIN_HOLD_S = 1.5  # the final chord needs this long to sound and ring out
 _IDEAL_HOLD_BARS = 1.5
 _SEARCH_STEP_BPM = 0.01
-_PHASES = 24  # first-downbeat offsets tried, as fractions of a beat
+_PHASES = 48  # first-downbeat offsets tried, as fractions of a beat
 _CAP_S = 0.08
+_SEARCH_CELLS = 1_000_000  # (tempo, phase, cut) cells evaluated at once
 
 
 @dataclass(frozen=True)
@@ -94,20 +96,29 @@ def _fit_length(duration_s: float, beats_per_bar: int, low: float, high: float, 
 def _fit_cuts(beats_per_bar: int, low: float, high: float, preferred: float,
               cuts: tuple[Cut, ...]) -> tuple[float, float]:
     tempos = np.round(np.arange(low, high + _SEARCH_STEP_BPM / 2, _SEARCH_STEP_BPM), 2)
+    times = np.array([c.time_s for c in cuts])
+    big = _biggest(cuts).time_s
+    chunk = max(1, _SEARCH_CELLS // (_PHASES * len(times)))  # bounded memory for many cuts
+    costs = np.concatenate([_cut_cost(tempos[i:i + chunk], times, big, beats_per_bar, preferred)
+                            for i in range(0, len(tempos), chunk)])
+    t, p = np.unravel_index(int(np.argmin(costs)), costs.shape)
+    return float(tempos[t]), round(float(p / _PHASES * 60.0 / tempos[t]), 6)
+
+
+def _cut_cost(tempos: np.ndarray, times: np.ndarray, big: float, beats_per_bar: int,
+              preferred: float) -> np.ndarray:
+    """Cost per (tempo, first-downbeat phase): seconds of misalignment, capped so that one
+    hopeless cut does not pull every other cut off its beat; the biggest cut counts double; a
+    little preference for starting on time and for the mood's own tempo."""
     beat = (60.0 / tempos)[:, None, None]
     phase = (np.arange(_PHASES) / _PHASES)[None, :, None] * beat  # (tempo, phase, 1)
-    times = np.array([c.time_s for c in cuts])[None, None, :] - phase
-    off_beat = np.abs(times - np.round(times / beat) * beat)
-    big = _biggest(cuts).time_s - phase[..., 0]
+    shifted = times[None, None, :] - phase
+    off_beat = np.abs(shifted - np.round(shifted / beat) * beat)
     bar = beat[..., 0] * beats_per_bar
-    off_bar = np.abs(big - np.round(big / bar) * bar)
-    # Seconds of misalignment, capped so that one hopeless cut does not pull every other cut off
-    # its beat; the biggest cut counts double; a little preference for starting on time and for
-    # the mood's own tempo.
-    cost = (np.minimum(off_beat, _CAP_S).mean(axis=2) + 2 * np.minimum(off_bar, _CAP_S)
+    big_shifted = big - phase[..., 0]
+    off_bar = np.abs(big_shifted - np.round(big_shifted / bar) * bar)
+    return (np.minimum(off_beat, _CAP_S).mean(axis=2) + 2 * np.minimum(off_bar, _CAP_S)
             + 0.01 * phase[..., 0] + 1e-5 * np.abs(tempos[:, None] - preferred))
-    t, p = np.unravel_index(int(np.argmin(cost)), cost.shape)
-    return float(tempos[t]), round(float(phase[t, p, 0]), 6)
 
 
 def _biggest(cuts: tuple[Cut, ...]) -> Cut:

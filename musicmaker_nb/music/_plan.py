@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _fit
 from ._tables import (DEFAULT_MOOD, DRUM_KIT, GENRE_MOOD, GENRES, INSTRUMENTS, KEY_CHOICES, KEYWORDS,
-                      MAX_BPM, MAX_DURATION_S, MIN_BPM, MOODS, PAD_LIKE, PROGRESSIONS)
+                      MAX_BPM, MAX_DURATION_S, MIN_BPM, MOODS, PAD_LIKE, PROGRESSIONS, ROLES)
 from ._theory import NOTE_NAMES, pitch_class
 
 __all__ = ["Section", "MusicPlan", "plan", "validate"]
@@ -25,7 +25,8 @@ __all__ = ["Section", "MusicPlan", "plan", "validate"]
 _METERS = {"4/4": 4, "3/4": 3}
 _FADE_S = {"fade_in": 2.0, "fade_out": 3.0}
 _BPM_RE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:bpm|beats per minute|拍每分钟)|每分钟\s*(\d{1,3})\s*拍")
-_KEY_RE = re.compile(r"(?<![a-z])([a-g](?:#|♯|♭|b(?![a-z])|-sharp|-flat| sharp| flat)?)[ -]?(major|minor|大调|小调)")
+_KEY_RE = re.compile(r"(?<![a-z])([a-g](?:#|♯|♭|b(?![a-z])|-sharp|-flat| sharp| flat)?)[ -]?"
+                     r"(major|minor|大调|小调)")
 _MODE_RE = re.compile(r"(?<![a-z])(major|minor)(?: key)?(?![a-z])|(大调|小调)")
 
 
@@ -261,8 +262,9 @@ def _tempo_range(words: dict[str, Any], mood: str, genre: str) -> tuple[float, f
 
 def _tempo(words: dict[str, Any], mood: str, genre: str, duration_s: float, beats: int,
            cuts: tuple[_fit.Cut, ...], rng: np.random.Generator) -> tuple[float, float]:
-    if words.get("tempo_bpm") is not None:
-        return _check_tempo(words["tempo_bpm"], "tempo_bpm"), 0.0
+    if words.get("tempo_bpm") is not None:  # a tempo asked for is kept; cuts still pick the phase
+        tempo = _check_tempo(words["tempo_bpm"], "tempo_bpm")
+        return tempo, _fit.fit_tempo(duration_s, beats, tempo, tempo, tempo, cuts)[1] if cuts else 0.0
     low, high = _tempo_range(words, mood, genre)
     preferred = float(rng.uniform(low + 0.2 * (high - low), high - 0.2 * (high - low)))
     tempo, offset = _fit.fit_tempo(duration_s, beats, low, high, preferred, cuts)
@@ -291,15 +293,23 @@ def _instruments(words: dict[str, Any], genre: str) -> dict[str, str]:
         return dict(words["instruments"])
     parts = dict(GENRES[genre].parts)
     for name in dict.fromkeys(words.get("instrument", [])):
-        role = "pad" if name in PAD_LIKE else "chords" if name == "acoustic guitar" and genre != "acoustic" \
-            else "melody" if "melody" in parts or "arp" not in parts else "arp"
-        parts[role] = name
+        parts[_role_for(name, genre, parts)] = name
     if words.get("drums") is False:
         parts.pop("drums", None)
         parts.pop("timpani", None)
     elif words.get("drums") is True and "drums" not in parts:
         parts["drums"] = DRUM_KIT
     return parts
+
+
+def _role_for(instrument: str, genre: str, parts: dict[str, str]) -> str:
+    """Where a named instrument goes: sustained ones pad, a guitar strums the chords, the rest
+    take the tune (the arpeggio in genres without one)."""
+    if instrument in PAD_LIKE:
+        return "pad"
+    if instrument == "acoustic guitar" and genre != "acoustic":
+        return "chords"
+    return "melody" if "melody" in parts or "arp" not in parts else "arp"
 
 
 def validate(music: MusicPlan) -> MusicPlan:
@@ -313,7 +323,11 @@ def validate(music: MusicPlan) -> MusicPlan:
         raise ValueError(f"meter: {music.meter!r} must be one of {sorted(_METERS)}")
     if music.progression not in PROGRESSIONS:
         raise ValueError(f"progression: {music.progression!r} is not one of {sorted(PROGRESSIONS)}")
+    if not music.instruments:
+        raise ValueError("instruments: a plan needs at least one part, e.g. {'chords': 'piano'}")
     for role, name in music.instruments.items():
+        if role not in ROLES:
+            raise ValueError(f"instruments: role {role!r} is not one of {list(ROLES)}")
         if name not in INSTRUMENTS and name != DRUM_KIT:
             raise ValueError(f"instruments: {role}={name!r} is not one of {sorted(INSTRUMENTS)} or {DRUM_KIT!r}")
     if len(music.energy) != len(music.sections) or not all(0.0 <= e <= 1.0 for e in music.energy):

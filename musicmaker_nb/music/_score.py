@@ -1,7 +1,7 @@
 """``MusicPlan`` -> ``Score``: chords, bass, drums, melody, arpeggio and pad as note arrays. Pure.
 
-Everything is placed on a grid of sixteenth-note steps (``_STEPS`` per beat) starting on a
-downbeat at 0 s; swing delays the off-beat steps. The last bar of music is a dominant, then the
+Everything is placed on a grid of sixteenth-note steps (``_STEPS`` per beat) whose first
+downbeat is at ``plan.offset_s``; swing delays the off-beat steps. The last bar of music is a dominant, then the
 tonic chord is struck on the next downbeat and held until the release, which ends at the duration.
 """
 
@@ -86,7 +86,7 @@ class Score:
 
 def release_s(music: MusicPlan) -> float:
     hold = music.duration_s - music.offset_s - music.bars * music.bar_s
-    return float(np.clip(0.4 * hold, 0.3, 1.5))
+    return float(min(np.clip(0.4 * hold, 0.3, 1.5), 0.5 * hold))
 
 
 class _Notes:
@@ -95,7 +95,7 @@ class _Notes:
 
     def add(self, start: float, end: float, pitch: int, velocity: float) -> None:
         if end > start and 0 <= pitch <= 127:
-            self.rows.append((start, end, int(pitch), int(np.clip(round(velocity), 1, 127))))
+            self.rows.append((start, end, int(pitch), min(127, max(1, round(velocity)))))
 
 
 class _Grid:
@@ -224,12 +224,15 @@ def _power(pcs: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _broken(notes: _Notes, grid: _Grid, bar: int, voicing, energy: float, rng) -> None:
-    order = (0, 2, 1, 2, 0, 2, 1, 2)[: grid.steps // 2]
+    """A left-hand figure over the pedal: in eighths, or in quarters when the tempo is slow."""
+    step = 4 if grid.offbeat < 0.7 and 60.0 / grid.beat < 80 else 2
+    order = (0, 2, 1, 2, 0, 2, 1, 2) if step == 2 else (0, 1, 2, 1)
     end = grid.time(bar + 1, 0) - 0.02
-    for i, idx in enumerate(order):
+    for i, idx in enumerate(order[: grid.steps // step]):
         pitch = voicing[min(idx, len(voicing) - 1)]
-        accent = 1.0 if i % 4 == 0 else 0.8 if i % 2 == 0 else grid.offbeat
-        notes.add(grid.time(bar, i * 2), end, pitch, _velocity(70 * accent, energy, rng))
+        on_beat = (i * step) % _STEPS == 0
+        accent = (1.0 if (i * step) % (2 * _STEPS) == 0 else 0.8) if on_beat else grid.offbeat
+        notes.add(grid.time(bar, i * step), end, pitch, _velocity(70 * accent, energy, rng))
 
 
 def _final(notes: _Notes, grid: _Grid, bar: int, pitches, base: float, end_off: float, energy, rng) -> None:
@@ -241,15 +244,23 @@ def _final(notes: _Notes, grid: _Grid, bar: int, pitches, base: float, end_off: 
 def _play_bass(notes: _Notes, music: MusicPlan, grid: _Grid, chords, energy, rng, end_off) -> None:
     style = "waltz" if music.beats_per_bar == 3 else GENRES[music.genre].bass
     centre = 43 if music.instruments["bass"] == "piano" else 38
+    root = nearest(chords[0][0], centre)
     for bar, pcs in enumerate(chords[:-1]):
-        root = nearest(pcs[0], centre)
-        next_root = nearest(chords[bar + 1][0], root)
+        root = _bass_root(pcs[0], root, centre)
+        next_root = _bass_root(chords[bar + 1][0], root, centre)
         pattern = _BASS[style] if energy[bar] >= 0.4 else _BASS["whole"]
         for step, length, tone in pattern:
             pitch = _bass_tone(tone, root, next_root, pcs, rng)
             start, end = grid.time(bar, step), grid.time(bar, min(step + length, grid.steps)) - 0.02
             notes.add(start, end, pitch, _velocity(96 if step == 0 else 84, energy[bar], rng))
-    _final(notes, grid, len(chords) - 1, (nearest(chords[-1][0], centre),), 96, end_off, energy, rng)
+    _final(notes, grid, len(chords) - 1, (_bass_root(chords[-1][0], root, centre),), 96, end_off, energy, rng)
+
+
+def _bass_root(pc: int, previous: int, centre: int) -> int:
+    """The root nearest the previous one (a bass line moves by step or leap of a fourth or fifth),
+    kept within about an octave of the register's centre."""
+    root = nearest(pc, previous)
+    return root - 12 if root > centre + 9 else root + 12 if root < centre - 8 else root
 
 
 def _bass_tone(tone: int, root: int, next_root: int, pcs, rng) -> int:
@@ -386,7 +397,7 @@ def _melody_bar(notes: _Notes, grid: _Grid, bar: int, cells, pcs, keys, pitch: i
     for step, length in cells:
         strong = step % (2 * _STEPS) == 0
         if strong or length >= 8:
-            options = [nearest(pc, pitch) for pc in pcs[:3]] + [nearest(pc, pitch) + 12 for pc in pcs[:1]]
+            options = [nearest(pc, pitch) for pc in pcs[:3]]
         else:
             direction = 1 if rising else -1
             options = [_scale_step(pitch, keys, direction * int(rng.choice((1, 1, 2)))),

@@ -93,11 +93,12 @@ def render(score: Score, soundfont: Path, parts: tuple[Part, ...] | None = None)
     return out
 
 
-_LENGTH_QUANTUM = 128  # note lengths are rounded to 2.9 ms so that repeated notes share a rendering
-_VELOCITY_QUANTUM = 6  # 21 loudness steps, finer than a player controls
+_LENGTH_QUANTUM = 512  # note lengths are rounded to 11.6 ms so that repeated notes share a rendering
+_VELOCITY_QUANTUM = 8  # 16 loudness steps, about as fine as a player controls
 _MAX_TAIL = 4 * SAMPLE_RATE
 _TAIL_CHUNK = 4096  # rendering past a voice's end costs next to nothing
-_SILENT = 1e-5  # -100 dBFS
+_SILENT = 1e-7  # -140 dBFS: the floor for notes too soft to have a peak worth the name
+_TAIL_FLOOR = 1e-4  # -80 dB
 
 
 def _notes(part: Part, length: int) -> list[tuple[int, tuple[int, int, int, int, bool]]]:
@@ -118,21 +119,30 @@ def _notes(part: Part, length: int) -> list[tuple[int, tuple[int, int, int, int,
 
 
 def _synthesise(synth, channel: int, pitch: int, velocity: int, length: int, choke: bool) -> np.ndarray:
-    """One note, from note-on through its release until it falls silent (at most 4 s of tail)."""
-    held = np.empty((length, 2), dtype=np.float32)
+    """One note, from note-on through its release until it is 80 dB below its own peak (at most
+    4 s of tail): inaudible under the music, and the end of the piece is faded anyway."""
+    wave = np.empty((length + _MAX_TAIL, 2), dtype=np.float32)
     synth.channel_note_on(channel, pitch, velocity / 127.0)
-    synth.render(held)
+    synth.render(wave[:length])
     if choke:
         synth.channel_sounds_off(channel)
     else:
         synth.channel_note_off(channel, pitch)
-    chunks = [held]
-    for _ in range(_MAX_TAIL // _TAIL_CHUNK):
-        chunk = np.empty((_TAIL_CHUNK, 2), dtype=np.float32)
+    silent = max(_peak(wave[:length]) * _TAIL_FLOOR, _SILENT)
+    end = length
+    while end < len(wave):
+        chunk = wave[end:end + _TAIL_CHUNK]
         synth.render(chunk)
-        chunks.append(chunk)
-        if np.abs(chunk).max() < _SILENT:
+        end += len(chunk)
+        if _peak(chunk) < silent:
             break
     synth.channel_sounds_off(channel)  # whatever still rings must not leak into the next note
     synth.render(np.empty((_TAIL_CHUNK, 2), dtype=np.float32))
-    return np.concatenate(chunks)
+    last = wave[max(length, end - 2 * _TAIL_CHUNK):end].reshape(-1)  # the tail ends in here
+    audible = np.flatnonzero((last >= silent) | (last <= -silent))
+    keep = end - len(last) // 2 + (audible[-1] // 2 + 1 if len(audible) else 0)
+    return wave[:keep].copy()  # a copy, so the 4 s scratch buffer is not kept alive by the cache
+
+
+def _peak(block: np.ndarray) -> float:
+    return max(float(block.max(initial=0.0)), -float(block.min(initial=0.0)))

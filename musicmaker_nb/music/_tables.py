@@ -15,6 +15,7 @@ __all__ = [
     "GENRES",
     "INSTRUMENTS",
     "DRUM_KIT",
+    "ROLES",
     "KEYWORDS",
     "PROGRESSIONS",
     "DRUM_PATTERNS",
@@ -120,6 +121,8 @@ INSTRUMENTS: dict[str, int] = {
     "saw synth": 81, "warm pad": 89,
 }
 DRUM_KIT = "drums"
+# the parts a plan can have, in the score's mixing order
+ROLES = ("pad", "chords", "bass", "arp", "melody", "timpani", "drums")
 
 # keyword -> (field, value). Longer keywords win over the shorter ones they contain.
 KEYWORDS: dict[str, tuple[str, str]] = {
@@ -244,8 +247,9 @@ DRUM_PATTERNS: dict[str, dict[str, dict[int, str]]] = {
         "fill": {36: "X.........x..x..", 38: "....X.......X..o"},
     },
     "jazz": {
-        "full": {51: "x...X.x.x...X.x.", 44: "....x.......x...", 36: "o...o...o...o...", 38: "......o.......o."},
-        "low": {51: "x...X.x.x...X.x.", 44: "....x.......x..."},
+        # the ride keeps four to the bar: its swung skip note makes the beat read as half time
+        "full": {51: "x...x...x...x...", 44: "....o.......o...", 36: "o...o...o...o...", 38: "......o.......o."},
+        "low": {51: "x...x...x...x...", 44: "....o.......o..."},
         "fill": {51: "X...x.x.........", 38: "........o.x.x.xX"},
     },
     "folk": {

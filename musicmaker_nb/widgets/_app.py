@@ -39,7 +39,7 @@ class MusicMakerApp(w.VBox):
         self.timeline = TimelineView(session)
         self.player = Player(session, root=self.root)
         self.export = ExportPanel(session, activity=self.activity, root=self.root)
-        self.upload.on_media(self._after_upload)
+        self.upload.on_media(self.timeline.refresh)
         self.prompt.after_reply(self._after_reply)
         left = w.VBox([self.upload, self.prompt], layout=w.Layout(width="55%"))
         right = w.VBox([self.player, self.export], layout=w.Layout(width="45%"))
@@ -52,10 +52,6 @@ class MusicMakerApp(w.VBox):
     def wait(self, timeout: float | None = None) -> Any:
         """Block until the running job (upload, generate, export) is done; for scripts."""
         return self.activity.wait(timeout)
-
-    def _after_upload(self) -> None:
-        self.timeline.refresh()
-        self.header.line.value = self.header._markup()
 
     async def _after_reply(self, reply: Any) -> None:
         draft = reply.draft if reply.draft is not None else self.session.draft

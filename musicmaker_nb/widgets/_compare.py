@@ -198,8 +198,8 @@ def compare(
 ) -> pandas.DataFrame:
     """Generate one variant per prompt and show them side by side; return their figures.
 
-    ``session_or_clip`` is a session (then ``clip`` names the file its video came from) or a
-    clip's path (then a session is made with ``musicmaker_nb.connect()``). The grid is
+    ``session_or_clip`` is a session (its first uploaded video is the clip, unless ``clip`` names
+    one) or a clip's path (then a session is made with ``musicmaker_nb.connect()``). The grid is
     ``compare.last_grid``; its ``session`` is the one "use this one" puts music into.
     """
     if not prompts:
@@ -231,9 +231,12 @@ def _session_and_clip(session_or_clip: Any, clip: Any) -> tuple[Any, Any]:
         session = connect()
         session.upload(session_or_clip)
         return session, session_or_clip
+    session = session_or_clip
     if clip is None:
-        raise ValueError("compare(session, prompts, clip=...) needs the clip's path: each variant uploads it "
-                         "into its own session")
-    if not session_or_clip.media:
-        session_or_clip.upload(clip)
-    return session_or_clip, clip
+        clip = next((media.source for media in session.media if media.kind == "video" and media.source), None)
+    if clip is None:
+        raise ValueError("compare(session, prompts) needs a clip: upload one into the session first, or pass "
+                         "clip='path/or/url.mp4' (each variant uploads it into its own session)")
+    if not session.media:
+        session.upload(clip)
+    return session, clip

@@ -1,7 +1,7 @@
 """The app in a real JupyterLab: the player and the download link go through the server's /files/ URLs.
 
 This is what makes them work on Binder and JupyterHub, where the browser cannot reach the kernel's
-loopback engine. It needs JupyterLab installed (the ``test`` extra has it).
+loopback engine. It needs JupyterLab installed (pip install jupyterlab).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def wait_until_up(url: str, server: subprocess.Popen, deadline_s: float = 60) ->
 @pytest.fixture
 def lab(tmp_path):
     """A JupyterLab server on loopback serving a notebook that runs the app; yields (base URL, token)."""
-    pytest.importorskip("jupyterlab", reason="install jupyterlab (it is in the test extra) for this check")
+    pytest.importorskip("jupyterlab", reason="pip install jupyterlab to run the JupyterLab check")
     work = tmp_path / "work"
     work.mkdir()
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in CELLS])
@@ -88,6 +88,7 @@ def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(bro
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/check.ipynb?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)  # the kernel is ready
     page.get_by_role("menuitem", name="Run").first.click()
     page.get_by_text("Run All Cells", exact=True).click()
 

@@ -50,11 +50,13 @@ def test_failure_keeps_the_stderr_tail(tmp_path: Path) -> None:
     assert caught.value.returncode != 0 and str(caught.value).startswith("reading failed")
 
 
-def test_progress_runs_to_the_end(tmp_path: Path) -> None:
+def test_progress_rises_with_ffmpeg_output_time() -> None:
     seen: list[float] = []
-    run_ffmpeg_with_progress(["-f", "lavfi", "-i", "sine=duration=3", "-f", "null", "-"], duration_s=3,
-                             on_progress=seen.append)
-    assert seen == sorted(seen) and all(0 <= value <= 1 for value in seen)
+    # -re reads at real speed, so the 1.5 s run reports progress several times on the way.
+    args = ["-stats_period", "0.1", "-re", "-f", "lavfi", "-i", "sine=duration=1.5", "-f", "null", "-"]
+    run_ffmpeg_with_progress(args, duration_s=1.5, on_progress=seen.append)
+    assert len(seen) >= 3 and seen == sorted(seen)
+    assert 0 <= seen[0] < 0.5 < seen[-1] <= 1
 
 
 def test_cancel_stops_a_long_run() -> None:
@@ -75,3 +77,20 @@ def test_bench_table_and_bare_commands() -> None:
     assert mix[mix.index("-c:v") + 1] == "copy" and "loudnorm=I=-14:TP=-1:LRA=11" in mix[mix.index("-filter_complex") + 1]
     title = bare_title_args(Path("c.mp4"), Path("m.wav"), Path("o.mp4"), title="Hi", font="/f.ttf")
     assert title[title.index("-c:v") + 1] == "libx264" and "drawtext=" in title[title.index("-filter_complex") + 1]
+
+
+@pytest.mark.slow
+def test_bench_media_part_prints_a_table_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from musicmaker_nb.engine import bench
+
+    code = bench.main(["--parts", "media", "--seconds", "2", "--work", str(tmp_path),
+                       "--json", str(tmp_path / "figures.json")])
+    out = capsys.readouterr().out
+    assert code in (0, 1) and out.startswith("case")
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    cases = {row["case"]: row for row in figures["rows"]}
+    assert cases["music mix, video copied"]["bare_s"] > 0
+    assert cases["title overlay, re-encoded"]["engine_s"] > 0
+    assert cases["title overlay, re-encoded"]["extra"]["engine_loudness"]["integrated_lufs"] == pytest.approx(-14, abs=1)

@@ -126,9 +126,29 @@ def test_parse_probe_output() -> None:
     assert info.to_dict()["sample_aspect_ratio"] == "12:11"
 
 
-def test_parse_probe_output_rejects_an_undecodable_end() -> None:
+AUDIO_DUMP = """\
+Input #0, wav, from 'file:song.wav':
+  Duration: 00:00:09.00, bitrate: 1411 kb/s
+  Stream #0:0: Audio: pcm_s16le ([1][0][0][0] / 0x0001), 44100 Hz, stereo, s16, 1411 kb/s
+  Stream #0:0 -> #0:0 (pcm_s16le (native) -> pcm_s16le (native))
+  Stream #1:0 -> #0:1 (pcm_s16le (native) -> pcm_s16le (native))
+[out#0/null @ 0x1]   Output stream #0:0 (audio): 20 frames encoded (22050 samples); 20 packets muxed (1 bytes);
+[out#0/null @ 0x1]   Output stream #0:1 (audio): 0 frames encoded (0 samples); 0 packets muxed (0 bytes);
+"""
+
+
+def test_parse_probe_output_rejects_audio_whose_end_does_not_decode() -> None:
     with pytest.raises(NotMediaError, match="last half second"):
-        parse_probe_output(DUMP.format(tail=0), 1234)
+        parse_probe_output(AUDIO_DUMP, 1234)
+
+
+def test_a_video_whose_sound_ends_early_is_whole(tmp_path: Path) -> None:
+    path = tmp_path / "short_sound.mp4"
+    run_ffmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:duration=3", "-f", "lavfi",
+                "-i", "sine=duration=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-y", media_arg(path)])
+    info = probe(path)
+    assert (info.kind, info.has_audio) == ("video", True) and info.duration_ms >= 2900
 
 
 def test_mp3_cover_art_stays_audio() -> None:
@@ -167,3 +187,9 @@ def test_a_phone_video_turned_by_its_display_matrix_reports_its_shown_size(tmp_p
                 media_arg(turned)])
     info = probe(turned)
     assert (info.width, info.height, info.rotation) == (240, 320, 90)
+
+
+def test_an_estimated_duration_is_not_held_against_the_tail() -> None:
+    dump = AUDIO_DUMP.replace("  Stream #0:0 ->", "[wav @ 0x1] Estimating duration from bitrate, this may be inaccurate\n"
+                                                  "  Stream #0:0 ->")
+    assert parse_probe_output(dump, 10).duration_ms == 9000

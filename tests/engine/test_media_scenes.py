@@ -4,7 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from musicmaker_nb.engine._scenes import parse_scdet, scene_args, scene_cuts
+from musicmaker_nb.engine._ffmpeg import media_arg, run_ffmpeg
+from musicmaker_nb.engine._scenes import (
+    candidate_windows,
+    keyframe_args,
+    parse_frame_times,
+    parse_scdet,
+    scene_args,
+    scene_cuts,
+    window_args,
+)
 from tests.engine.media_samples import make_audio, make_cut_clip, make_image
 
 
@@ -12,8 +21,47 @@ def test_scene_cut_between_two_sources(tmp_path: Path) -> None:
     cuts = scene_cuts(make_cut_clip(tmp_path / "two.mp4", seconds_each=2))
     assert len(cuts) == 1
     time_s, score = cuts[0]
-    assert time_s == pytest.approx(2.0, abs=0.15)
+    assert time_s == pytest.approx(2.0, abs=0.04)  # to the frame, not to the thinned 10 fps
     assert score > 10
+
+
+def test_a_slow_change_between_keyframes_is_not_a_cut(tmp_path: Path) -> None:
+    # A zoom changes the picture a lot from keyframe to keyframe but never from frame to frame.
+    clip = tmp_path / "zoom.mp4"
+    run_ffmpeg(["-v", "error", "-f", "lavfi", "-i", "mandelbrot=s=320x240:r=30", "-t", "6",
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-pix_fmt", "yuv420p", media_arg(clip)])
+    assert scene_cuts(clip, threshold=3) == []
+
+
+def test_candidate_windows_start_on_the_keyframe_before() -> None:
+    frame = 1 / 30
+    windows = candidate_windows([0.0, 2.0, 4.0, 6.0], [(4.0, 30.0), (2.0, 12.0)], frame, 7.0)
+    assert windows == [(2.0, pytest.approx(4.0 + 1.5 * frame)), (0.0, pytest.approx(2.0 + 1.5 * frame)), (6.0, 7.0)]
+    assert candidate_windows([0.0, 2.0], [], frame, 2.0 + frame) == []  # nothing after the last keyframe
+
+
+@pytest.mark.parametrize("gop", [12, 250])
+def test_cuts_are_found_whatever_the_keyframe_interval(tmp_path: Path, gop: int) -> None:
+    clip = tmp_path / "three.mp4"
+    graph = ("testsrc2=size=320x240:rate=30:duration=3[a];smptebars=size=320x240:rate=30:duration=3[b];"
+             "mandelbrot=size=320x240:rate=30,trim=duration=3[c];[a][b][c]concat=n=3:v=1[v]")
+    run_ffmpeg(["-v", "error", "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast",
+                "-x264-params", f"keyint={gop}:scenecut=0", "-pix_fmt", "yuv420p", "-y", media_arg(clip)])
+    times = [time_s for time_s, _ in scene_cuts(clip)]
+    assert times == [pytest.approx(3.0, abs=0.04), pytest.approx(6.0, abs=0.04)]
+
+
+def test_keyframe_pass_and_window_arguments() -> None:
+    assert "nokey" in keyframe_args(Path("a.mp4")) and "showinfo" in keyframe_args(Path("a.mp4"))[-4]
+    args = window_args(Path("a.mp4"), 2.0, 4.05)
+    assert args[args.index("-ss") + 1] == "2.000" and args[args.index("-t") + 1] == "2.050"
+    assert "-copyts" in args
+
+
+def test_parse_frame_times() -> None:
+    text = ("[Parsed_showinfo_1 @ 0x1] n:   0 pts:      0 pts_time:0       duration:512\n"
+            "[Parsed_showinfo_1 @ 0x1] n:   1 pts:  30720 pts_time:2.5     duration:512\n")
+    assert parse_frame_times(text) == [0.0, 2.5]
 
 
 def test_a_higher_threshold_finds_fewer_cuts(tmp_path: Path) -> None:

@@ -172,3 +172,11 @@ def test_bad_overrides():
         plan("happy", 10.0, mood="grumpy")
     with pytest.raises(ValueError, match="key"):
         plan("happy", 10.0, key="H")
+
+
+def test_benchmark_prompt_set_is_fixed_and_labelled():
+    from musicmaker_nb.music.bench import PROMPTS
+
+    assert len(PROMPTS) >= 40 and len({p for p, _ in PROMPTS}) == len(PROMPTS)
+    assert {mood for _, mood in PROMPTS} <= set(MOODS)
+    assert sum(plan(p, 30.0, seed=i).mood == mood for i, (p, mood) in enumerate(PROMPTS)) >= 0.9 * len(PROMPTS)

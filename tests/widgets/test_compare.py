@@ -75,9 +75,16 @@ def test_a_failed_variant_says_why_and_the_others_still_show(session, service, c
     assert "Out of credits" in grid.figures[failed[0]].value
 
 
-def test_a_session_without_a_clip_path_is_refused(session):
-    with pytest.raises(ValueError, match="clip"):
+def test_a_session_without_a_clip_is_refused(session):
+    with pytest.raises(ValueError, match="needs a clip"):
         compare(session, ["calm piano"], show=False)
+
+
+def test_the_sessions_own_clip_is_used_when_none_is_named(session, service, clip):
+    session.upload(clip)
+    frame = compare(session, ["calm piano"], root=clip.parent, show=False, timeout=TIMEOUT)
+    assert frame["error"].isna().all()
+    assert len(service.sessions) == 2
 
 
 def test_a_reply_without_music_is_a_failed_variant(session, service, clip):
