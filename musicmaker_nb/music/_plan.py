@@ -25,8 +25,14 @@ __all__ = ["Section", "MusicPlan", "plan", "validate"]
 _METERS = {"4/4": 4, "3/4": 3}
 _FADE_S = {"fade_in": 2.0, "fade_out": 3.0}
 _BPM_RE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:bpm|beats per minute|拍每分钟)|每分钟\s*(\d{1,3})\s*拍")
-_KEY_RE = re.compile(r"(?<![a-z])([a-g](?:#|♯|♭|b(?![a-z])|-sharp|-flat| sharp| flat)?)[ -]?"
-                     r"(major|minor|大调|小调)")
+# A key is "in d minor" / "key of Bb major", or a capital letter before the mode ("A minor",
+# "C大调"): a lowercase "a major hit" is not a key.
+_ACCIDENTAL = r"(?:#|♯|♭|b(?![a-z])|-sharp|-flat| sharp| flat)?"
+_KEY_RES = (
+    re.compile(rf"(?i:\bin|\bkey of)\s+([a-gA-G]{_ACCIDENTAL})[ -]?(?i:(major|minor))"
+               rf"|([a-g]{_ACCIDENTAL})[ -]?(大调|小调)"),
+    re.compile(rf"(?<![A-Za-z])([A-G]{_ACCIDENTAL})[ -]?((?i:major|minor)|大调|小调)"),
+)
 _MODE_RE = re.compile(r"(?<![a-z])(major|minor)(?: key)?(?![a-z])|(大调|小调)")
 
 
@@ -188,7 +194,7 @@ def _read_prompt(prompt: str) -> dict[str, Any]:
     text = " ".join(prompt.lower().split())
     words: dict[str, Any] = {}
     text = _read_tempo(text, words)
-    text = _read_key(text, words)
+    _read_key(prompt, words)
     found = []
     for keyword in sorted(KEYWORDS, key=len, reverse=True):
         for match in _keyword_re(keyword).finditer(text):
@@ -222,16 +228,17 @@ def _read_tempo(text: str, words: dict[str, Any]) -> str:
     return text
 
 
-def _read_key(text: str, words: dict[str, Any]) -> str:
-    match = _KEY_RE.search(text)
-    if match:
-        words["key"] = NOTE_NAMES[pitch_class(match.group(1))]
-        words["mode"] = "major" if match.group(2) in ("major", "大调") else "minor"
-        return text[:match.start()] + " " + text[match.end():]
-    match = _MODE_RE.search(text)
+def _read_key(prompt: str, words: dict[str, Any]) -> None:
+    for pattern in _KEY_RES:
+        match = pattern.search(prompt)
+        if match:
+            tonic, mode = [g for g in match.groups() if g is not None][:2]
+            words["key"] = NOTE_NAMES[pitch_class(tonic)]
+            words["mode"] = "major" if mode.lower() in ("major", "大调") else "minor"
+            return
+    match = _MODE_RE.search(prompt.lower())
     if match:
         words["mode"] = "major" if (match.group(1) or match.group(2)) in ("major", "大调") else "minor"
-    return text
 
 
 def _mood_and_genre(words: dict[str, Any]) -> tuple[str, str]:

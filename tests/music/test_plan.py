@@ -52,6 +52,9 @@ def test_explicit_tempo_and_key_win():
     music = plan("happy pop at 96 bpm in F# minor", 20.0, seed=0)
     assert (music.tempo_bpm, music.key, music.mode) == (96.0, "F#", "minor")
     assert plan("C大调 轻松", 20.0, seed=0).key_name == "C major"
+    assert plan("jazz in the key of bb major", 20.0, seed=0).key_name == "Bb major"
+    # a lowercase "a major" that is not preceded by "in" is English, not a key
+    assert {plan("a major hit for my vlog", 20.0, seed=s).key for s in range(8)} != {"A"}
 
 
 def test_slow_and_fast_move_the_tempo():
