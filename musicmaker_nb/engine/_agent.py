@@ -473,6 +473,10 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
         if pending and plan.calls and plan.calls[-1].name == "generate_music":
             merged = _merge_fragment(plan.calls[-1], pending)
             plan.calls[-1] = merged
+        if not plan.calls and _describes_music(message):
+            # "upbeat pop for a summer video": no verb, but plainly a description of music.
+            plan.calls.append(ToolCall("generate_music", {"prompt": _music_prompt(message), "clip": None,
+                                                          "replace": context.has_music}))
         if not plan.calls:
             raise _Question(_HELP_EN, _HELP_ZH)
         if not context.clips:
@@ -482,6 +486,13 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
         return Interpretation(question=question.zh if language == "zh" else question.en, language=language)
     calls = tuple(ToolCall(c.name, {**c.args, "seed": seed}) if c.name == "generate_music" else c for c in plan.calls)
     return Interpretation(calls=calls, language=language)
+
+
+def _describes_music(message: str) -> bool:
+    from ..music import prompt_choices
+
+    choices = prompt_choices(_QUOTED.sub(" ", message))
+    return any(key in choices for key in ("mood", "genre", "instrument"))
 
 
 def _merge_fragment(call: ToolCall, fragment: str) -> ToolCall:

@@ -14,11 +14,12 @@ from ._backend import MusicBackend, ProceduralBackend, generate
 from ._export import write_midi, write_stems
 from ._fit import CutFit
 from ._master import integrated_loudness, true_peak_db
-from ._plan import MusicPlan, Section, plan
+from ._plan import MusicPlan, Section, plan, prompt_choices
 from ._synth import SOUNDFONT_ENV, resolve_soundfont
 
 __all__ = [
     "plan",
+    "prompt_choices",
     "generate",
     "MusicPlan",
     "Section",

@@ -20,7 +20,7 @@ from ._tables import (DEFAULT_MOOD, DRUM_KIT, GENRE_MOOD, GENRES, INSTRUMENTS, K
                       MAX_BPM, MAX_DURATION_S, MIN_BPM, MOODS, PAD_LIKE, PROGRESSIONS, ROLES)
 from ._theory import NOTE_NAMES, pitch_class
 
-__all__ = ["Section", "MusicPlan", "plan", "validate"]
+__all__ = ["Section", "MusicPlan", "plan", "prompt_choices", "validate"]
 
 _METERS = {"4/4": 4, "3/4": 3}
 _FADE_S = {"fade_in": 2.0, "fade_out": 3.0}
@@ -187,6 +187,11 @@ def _check_tempo(tempo: float, name: str) -> float:
 
 def _seed(prompt: str) -> int:
     return zlib.crc32(" ".join(prompt.lower().split()).encode("utf-8"))
+
+
+def prompt_choices(prompt: str) -> dict[str, Any]:
+    """What a prompt says about the music, e.g. ``{'mood': 'happy', 'genre': 'pop'}``; ``{}`` if nothing."""
+    return _read_prompt(prompt)
 
 
 def _read_prompt(prompt: str) -> dict[str, Any]:

@@ -74,7 +74,9 @@ def html_manager_dist() -> Path:
     return fetch_html_manager(html_manager_spec(), Path(platformdirs.user_cache_dir("musicmaker_nb")))
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main thread
+# while it is open, which would break every async test that runs after the browser tests.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

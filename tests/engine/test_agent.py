@@ -54,6 +54,20 @@ def test_an_explicit_seed_is_taken_out_of_the_prompt(message: str, seed: int | N
     assert "seed" not in args["prompt"] and "种子" not in args["prompt"]
 
 
+@pytest.mark.parametrize("message", ["upbeat pop for a summer video", "calm piano", "史诗管弦乐", "lo-fi hip hop, 84 bpm"])
+def test_a_description_without_a_verb_is_music_to_generate(message: str) -> None:
+    [(name, args)] = calls(message, NO_MUSIC)
+    assert name == "generate_music" and args["prompt"] and args["replace"] is False
+    [(name, args)] = calls(message, WITH_MUSIC)
+    assert name == "generate_music" and args["replace"] is True
+
+
+@pytest.mark.parametrize("message", ["hello", "what can you do?", "add the title 'Happy Jazz Piano'"])
+def test_text_that_describes_no_music_is_not_taken_for_it(message: str) -> None:
+    result = interpret(message, NO_MUSIC)
+    assert not any(call.name == "generate_music" for call in result.calls)
+
+
 def test_a_fragment_joins_the_music_it_describes() -> None:
     [(name, args)] = calls("add calm and dreamy piano music", NO_MUSIC)
     assert name == "generate_music" and "dreamy" in args["prompt"] and "calm" in args["prompt"]
