@@ -8,10 +8,11 @@ import dataclasses
 import itertools
 import os
 import re
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, BinaryIO, Callable, Mapping
+from typing import Any, AsyncIterator, Awaitable, BinaryIO, Callable, Iterator, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -121,8 +122,9 @@ class AsyncMusicMaker:
         self.client_id = client_id or str(uuid.uuid4())
         self._attribution = attribution_headers(platform)
         self._rate_limit_wait_s = rate_limit_wait_s
-        hosted = self.base_url == HOSTED_BASE_URL
-        self.poll_interval_s = poll_interval_s or (HOSTED_RENDER_POLL_INTERVAL_S if hosted else RENDER_POLL_INTERVAL_S)
+        self._hosted = self.base_url == HOSTED_BASE_URL
+        self.poll_interval_s = poll_interval_s or (
+            HOSTED_RENDER_POLL_INTERVAL_S if self._hosted else RENDER_POLL_INTERVAL_S)
         self._sleep: Sleep = sleep or asyncio.sleep
         self._token_lock: asyncio.Lock | None = None
         self._http = httpx.AsyncClient(
@@ -308,8 +310,10 @@ class AsyncMusicMaker:
         data = await self._request("POST", Routes.render, json=render_body(render_id, session_id, draft_dict, quality))
         return str((data or {}).get("id") or render_id) if isinstance(data, Mapping) else render_id
 
-    async def render_status(self, render_id: str) -> RenderStatus:
-        return RenderStatus.from_payload(await self._request("GET", Routes.render_status(render_id)), render_id)
+    async def render_status(self, render_id: str, *, wait_s: float | None = None) -> RenderStatus:
+        """The render's state; with ``wait_s`` a backend that can waits until it changes (at most that long)."""
+        path = Routes.render_status(render_id) + (f"?wait={wait_s:g}" if wait_s else "")
+        return RenderStatus.from_payload(await self._request("GET", path), render_id)
 
     async def wait_render(
         self,
@@ -322,8 +326,11 @@ class AsyncMusicMaker:
         """Poll until the render completes; ``RenderError`` if it fails or runs past the deadline."""
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + deadline_s
+        interval = poll_interval_s or self.poll_interval_s
         while True:
-            status = await self.render_status(render_id)
+            # Our engine holds the request until the job moves (long poll); the hosted service is
+            # asked every 30 s as it requests.
+            status = await self.render_status(render_id, wait_s=None if self._hosted else interval)
             if on_progress is not None:
                 on_progress(status.progress, status.status)
             if status.status == "failed":
@@ -337,26 +344,19 @@ class AsyncMusicMaker:
                     f"render {render_id} did not finish within {deadline_s:.0f} s; resume later with its id",
                     render_id=render_id,
                 )
-            await self._sleep(poll_interval_s or self.poll_interval_s)
+            if not status.long_poll:
+                await self._sleep(interval)
 
     async def download(
         self, url: str, path: str | os.PathLike[str], *, on_progress: ProgressCallback | None = None
     ) -> Path:
         """Stream ``url`` to ``path`` through a temporary file, renamed only once complete."""
-        target = Path(path).expanduser()
-        target.parent.mkdir(parents=True, exist_ok=True)
         absolute = urljoin(self.base_url + "/", url)
         same_origin = urlsplit(absolute).netloc == urlsplit(self.base_url).netloc
         headers = self._headers(auth=same_origin) if same_origin else {}
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                await self._download_to(out, absolute, headers, on_progress)
-            os.replace(temp_name, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp_name)
-            raise
+        target = Path(path).expanduser()
+        with _atomic_file(target) as out:
+            await self._download_to(out, absolute, headers, on_progress)
         return target
 
     async def _download_to(
@@ -395,10 +395,35 @@ class AsyncMusicMaker:
         """Wait for a render (started now or before a restart) and download it."""
         overall = _phased(on_progress)
         status = await self.wait_render(render_id, on_progress=overall("render", 0.0, 0.9))
-        result = await self.download(status.url or "", path, on_progress=overall("download", 0.9, 0.1))
+        if status.local_path and _is_loopback(self.base_url) and os.path.isfile(status.local_path):
+            # The engine runs on this machine: copy its file rather than stream it over a socket.
+            result = await asyncio.to_thread(_copy_atomically, Path(status.local_path), Path(path).expanduser())
+        else:
+            result = await self.download(status.url or "", path, on_progress=overall("download", 0.9, 0.1))
         if on_progress is not None:
             on_progress(1.0, "completed")
         return result
+
+
+@contextlib.contextmanager
+def _atomic_file(target: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside ``target``, renamed to it only if the block completes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+
+
+def _copy_atomically(source: Path, target: Path) -> Path:
+    with _atomic_file(target) as out, source.open("rb") as data:
+        shutil.copyfileobj(data, out, UPLOAD_CHUNK_BYTES * 8)
+    return target
 
 
 def _is_loopback(url: str) -> bool:

@@ -153,6 +153,8 @@ class RenderStatus:
     progress: float = 0.0
     url: str | None = None
     error: str | None = None
+    local_path: str | None = None  # where a backend on this machine keeps the file
+    long_poll: bool = False  # the backend held the request until something changed
 
     @property
     def done(self) -> bool:
@@ -167,7 +169,9 @@ class RenderStatus:
         if progress > 1:  # some answers give percent
             progress /= 100
         output = data.get("output") or {}
-        url = _first(output, "url") if isinstance(output, Mapping) else None
+        if not isinstance(output, Mapping):
+            output = {}
+        url = _first(output, "url")
         error = data.get("error")
         if isinstance(error, Mapping):
             error = error.get("message") or str(error)
@@ -177,6 +181,8 @@ class RenderStatus:
             progress=1.0 if status == "completed" else min(max(progress, 0.0), 1.0),
             url=url or _first(data, "url", "output_url"),
             error=error,
+            local_path=_first(output, "path"),
+            long_poll=bool(data.get("long_poll")),
         )
 
 

@@ -345,3 +345,40 @@ async def test_foreign_download_urls_get_no_token(tmp_path):
         await client.ensure_token()
         await client.download("https://cdn.test/out.mp4", tmp_path / "o.mp4")
     assert seen == {"auth": None}
+
+
+async def test_a_long_polling_backend_is_not_slept_on(sleeps):
+    polls = []
+
+    def handler(request):
+        if request.url.path.startswith("/api/render"):
+            polls.append(request.url.params.get("wait"))
+            done = len(polls) > 2
+            return httpx.Response(200, json={"token": "t", "status": "completed" if done else "rendering",
+                                             "progress": len(polls) / 3, "long_poll": True,
+                                             "output": {"url": "/f.mp4"} if done else None})
+        return httpx.Response(200, json={"token": "t"})
+
+    async def sleep(seconds):
+        sleeps.append(seconds)
+
+    async with AsyncMusicMaker("http://127.0.0.1:9", transport=httpx.MockTransport(handler), sleep=sleep) as client:
+        status = await client.wait_render("render_4")
+    assert status.status == "completed" and sleeps == []
+    assert polls == ["0.5"] * 3  # the engine is asked to hold each poll up to the interval
+
+
+async def test_a_render_on_this_machine_is_copied_not_downloaded(tmp_path):
+    made = tmp_path / "engine" / "render.mp4"
+    made.parent.mkdir()
+    made.write_bytes(b"\x00\x00\x00\x18ftypmp42 local")
+
+    def handler(request):
+        assert not request.url.path.startswith("/files"), "downloaded over HTTP"
+        return httpx.Response(200, json={"token": "t", "status": "completed",
+                                         "output": {"url": "/files/r.mp4", "path": str(made)}})
+
+    async with AsyncMusicMaker("http://127.0.0.1:9", transport=httpx.MockTransport(handler)) as client:
+        out = await client.fetch_render("render_5", tmp_path / "out" / "mine.mp4")
+    assert out.read_bytes() == made.read_bytes()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["mine.mp4"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import ipaddress
 import json
 import logging
 import re
@@ -298,11 +299,13 @@ async def run_sse(request: Request, engine: Engine) -> Response:
 
 
 # -- rendering ---------------------------------------------------------------------------------
-def _render_item(engine: Engine, row: dict[str, Any]) -> dict[str, Any]:
+def _render_item(engine: Engine, row: dict[str, Any], *, local: bool = False) -> dict[str, Any]:
     output = None
     if row["status"] == "completed":
         output = {"url": f"/api/files/render/{row['id']}.mp4?k={engine.store.file_key('render', row['id'])}",
                   "format": "mp4"}
+        if local:  # a client on this machine may copy the file instead of downloading it
+            output["path"] = str(engine.store.path(row["output_path"]))
     return {"id": row["id"], "status": row["status"], "progress": row["progress"], "output": output,
             "error": row["error"], "sessionId": row["session_id"]}
 
@@ -340,11 +343,41 @@ async def start_render(request: Request, engine: Engine) -> dict[str, Any]:
 
 @_endpoint
 async def render_status(request: Request, engine: Engine) -> dict[str, Any]:
+    """The job's state. With ``?wait=S`` (at most 10 s) the answer waits until the status or the
+    progress changes, so a client learns of progress and completion at once without polling fast."""
     caller = await _caller(request, engine)
-    row = await anyio.to_thread.run_sync(engine.store.render, request.path_params["render_id"])
+    render_id = request.path_params["render_id"]
+    row = await anyio.to_thread.run_sync(engine.store.render, render_id)
     if row is None or row["token"] != caller["token"]:
-        raise EngineError(1002, f"render {request.path_params['render_id']!r} not found")
-    return _render_item(engine, row)
+        raise EngineError(1002, f"render {render_id!r} not found")
+    deadline = anyio.current_time() + _wait_seconds(request)
+    seen = (row["status"], row["progress"])
+    while row["status"] not in ("completed", "failed") and anyio.current_time() < deadline:
+        await anyio.sleep(_LONG_POLL_STEP_S)
+        row = await anyio.to_thread.run_sync(engine.store.render, render_id)
+        if (row["status"], row["progress"]) != seen:
+            break
+    item = _render_item(engine, row, local=_is_local(request))
+    return {**item, "long_poll": True} if "wait" in request.query_params else item
+
+
+_LONG_POLL_STEP_S = 0.05
+_MAX_WAIT_S = 10.0
+
+
+def _wait_seconds(request: Request) -> float:
+    try:
+        return min(max(float(request.query_params.get("wait", 0)), 0.0), _MAX_WAIT_S)
+    except ValueError:
+        raise EngineError(422, f"wait must be a number of seconds, got {request.query_params['wait']!r}") from None
+
+
+def _is_local(request: Request) -> bool:
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 # -- files ---------------------------------------------------------------------------------------

@@ -439,7 +439,9 @@ def plan_render(
         raise ValueError("the draft has text: pass font_file (see find_font())")
     duration = _seconds(canvas.duration_s)
     mix_input = ["-f", "f32le", "-ar", str(MIX_RATE), "-ac", "2", "-i", media_arg(mix)]
-    tail = ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(MIX_RATE), "-ac", "2",
+    # The "fast" AAC coder is about 3x quicker than the default two-loop search; at 192 kb/s stereo
+    # the difference is not audible, and on the stream-copy path the audio encode is most of the work.
+    tail = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AUDIO_BITRATE, "-ar", str(MIX_RATE), "-ac", "2",
             "-t", duration, "-movflags", "+faststart", "-f", "mp4", "-y", media_arg(out_path)]
     if can_copy_video(draft, sources, canvas):
         source = clips[0].source
