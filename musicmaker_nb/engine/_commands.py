@@ -65,6 +65,24 @@ def _export(session: Any, output: pathlib.Path, quality: str) -> pathlib.Path:
         bar.close()
 
 
+def _score_and_export(args: argparse.Namespace, inputs: Sequence[Any], prompts: Sequence[str],
+                      quality: str) -> pathlib.Path:
+    """Connect, upload each input, say each prompt, export: the job both commands do."""
+    session = _connect(args)
+    try:
+        for source in inputs:
+            media = session.upload(source)
+            print(f"Uploaded {getattr(media, 'name', source)}", file=sys.stderr)
+        for prompt in prompts:
+            print(f"> {prompt}", file=sys.stderr)
+            print(session.say(prompt).text)
+        path = _export(session, args.output, quality)
+        print(session.summary())
+        return path
+    finally:
+        session.close()
+
+
 def _fail(error: BaseException) -> int:
     print(f"musicmaker: {error}", file=sys.stderr)
     return 1
@@ -85,15 +103,7 @@ def demo(argv: Sequence[str]) -> int:
             clip = pathlib.Path(work) / "travel.mp4"
             print(f"Making a {args.seconds:g} s 1920x1080 test clip with ffmpeg ...", file=sys.stderr)
             run_ffmpeg(demo_clip_args(clip, args.seconds), what="making the demo clip")
-            session = _connect(args)
-            try:
-                session.upload(clip)
-                print(f"> {args.prompt}", file=sys.stderr)
-                print(session.say(args.prompt).text)
-                path = _export(session, args.output, "high")
-                print(session.summary())
-            finally:
-                session.close()
+            path = _score_and_export(args, [clip], [args.prompt], "high")
     except (MusicMakerError, OSError) as error:
         return _fail(error)
     print(f"Wrote {path.resolve()}")
@@ -112,18 +122,7 @@ def make(argv: Sequence[str]) -> int:
     parser.add_argument("--base-url", help="use a running engine or the hosted service instead of an embedded one")
     args = parser.parse_args(list(argv))
     try:
-        session = _connect(args)
-        try:
-            for source in args.inputs:
-                media = session.upload(source)
-                print(f"Uploaded {getattr(media, 'name', source)}", file=sys.stderr)
-            for prompt in args.prompt:
-                print(f"> {prompt}", file=sys.stderr)
-                print(session.say(prompt).text)
-            path = _export(session, args.output, args.quality)
-            print(session.summary())
-        finally:
-            session.close()
+        path = _score_and_export(args, args.inputs, args.prompt, args.quality)
     except (MusicMakerError, OSError) as error:
         return _fail(error)
     print(f"Wrote {path.resolve()}")

@@ -41,6 +41,7 @@ class MusicMakerApp(w.VBox):
         self.export = ExportPanel(session, activity=self.activity, root=self.root)
         self.upload.on_media(self.timeline.refresh)
         self.prompt.after_reply(self._after_reply)
+        self.prompt.export_handler = self.export.export
         left = w.VBox([self.upload, self.prompt], layout=w.Layout(width="55%"))
         right = w.VBox([self.player, self.export], layout=w.Layout(width="45%"))
         super().__init__([self.header, w.HBox([left, right]), self.timeline])

@@ -7,7 +7,7 @@ from typing import Any, Awaitable, Callable
 
 import ipywidgets as w
 
-from .._intent import translate_gui
+from .._intent import Action, route, translate_gui
 from ._log import ConversationLog
 from ._tasks import Activity
 
@@ -40,6 +40,8 @@ class PromptPanel(w.VBox):
         ]
         self.log_view = w.HTML(self.conversation.to_html())
         self.follow_ups: list[FollowUp] = []
+        # Set by the app: "export" typed here goes to the Export panel (progress bar, link).
+        self.export_handler: Callable[[], Future[Any] | None] | None = None
         self.activity.add_controls([self.generate_button, *self.example_buttons])
         self.generate_button.on_click(lambda _: self.generate())
         for button, prompt in zip(self.example_buttons, examples):
@@ -62,6 +64,11 @@ class PromptPanel(w.VBox):
         message = (self.text.value if text is None else text).strip()
         if not message:
             return self._error("Type what you want first, or click an example.")
+        if self.export_handler is not None and route(message) is Action.EXPORT:
+            self.conversation.user(message)
+            self.conversation.note("Exporting: the Export panel shows the progress and then the download link.")
+            self._show()
+            return self.export_handler()
 
         def start() -> None:
             self.conversation.user(message)

@@ -132,6 +132,16 @@ def test_export_drives_the_progress_bar_and_offers_the_file(session, clip):
     assert app.export.path.is_file() and app.export.path.parent == clip.parent / "musicmaker_files" / "exports"
 
 
+def test_typing_export_in_the_prompt_uses_the_export_panel(session, service, clip):
+    app = MusicMakerApp(session, root=clip.parent, preview=False)
+    session.upload(clip)
+    app.prompt.generate("export 1080p MP4")
+    app.wait(TIMEOUT)
+    assert app.export.path.is_file() and app.export.path.parent == clip.parent / "musicmaker_files" / "exports"
+    assert "Export panel" in app.prompt.conversation.to_html()
+    assert "run_sse" not in [route for _, route in service.calls]
+
+
 def test_export_to_another_frame_sends_the_reshaped_draft(session, service, clip):
     app = MusicMakerApp(session, root=clip.parent, preview=False)
     session.upload(clip)
