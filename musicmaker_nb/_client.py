@@ -421,8 +421,16 @@ def _atomic_file(target: Path) -> Iterator[BinaryIO]:
 
 
 def _copy_atomically(source: Path, target: Path) -> Path:
-    with _atomic_file(target) as out, source.open("rb") as data:
-        shutil.copyfileobj(data, out, UPLOAD_CHUNK_BYTES * 8)
+    """Link (instant, no second copy on disk) or else copy ``source`` to ``target``, atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        os.link(source, temp)
+    except OSError:  # another file system, or links not allowed: copy instead
+        with _atomic_file(target) as out, source.open("rb") as data:
+            shutil.copyfileobj(data, out, UPLOAD_CHUNK_BYTES * 8)
+        return target
+    os.replace(temp, target)
     return target
 
 

@@ -16,6 +16,7 @@ import random
 import threading
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Callable
 
@@ -112,8 +113,10 @@ class AgentRunner:
 
     def __init__(self, store: Store, config: EngineConfig) -> None:
         self.store, self.config = store, config
-        self._cuts: dict[str, list[tuple[float, float]]] = {}
+        # Scene cuts by content hash: found once, in the background from the upload on.
+        self._cuts: dict[str, Future[list[tuple[float, float]]]] = {}
         self._cuts_lock = threading.Lock()
+        self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="musicmaker-scenes")
 
     async def stream(self, session: dict[str, Any], message: str,
                      interpretation: Interpretation) -> AsyncIterator[ServerSentEvent]:
@@ -248,21 +251,33 @@ class AgentRunner:
                     cuts.append(((at - start) / 1000, score))
         return sorted(cuts)
 
-    def _scene_cuts(self, media_id: str) -> list[tuple[float, float]]:
+    def close(self) -> None:
+        self._analysis.shutdown(wait=False, cancel_futures=True)
+
+    def prefetch_cuts(self, media: dict[str, Any]) -> None:
+        """Start finding a video's scene cuts in the background, if not known yet."""
+        if media["kind"] == "video":
+            self._cuts_future(media)
+
+    def _cuts_future(self, media: dict[str, Any]) -> Future[list[tuple[float, float]]]:
         from ._scenes import scene_cuts
 
+        def find() -> list[tuple[float, float]]:
+            return [(float(t), float(s)) for t, s in scene_cuts(self.store.path(media["path"]))]
+
+        with self._cuts_lock:
+            future = self._cuts.get(media["sha256"])
+            if future is None or (future.done() and future.exception() is not None):  # a failure is retried
+                if len(self._cuts) >= _SCENE_CUT_CACHE_SIZE:
+                    self._cuts = {k: f for k, f in self._cuts.items() if not f.done()}
+                future = self._cuts[media["sha256"]] = self._analysis.submit(find)
+            return future
+
+    def _scene_cuts(self, media_id: str) -> list[tuple[float, float]]:
         media = self.store.media(media_id)
         if media is None or media["kind"] != "video":
             return []
-        with self._cuts_lock:
-            if media["sha256"] in self._cuts:
-                return self._cuts[media["sha256"]]
-        found = [(float(t), float(s)) for t, s in scene_cuts(self.store.path(media["path"]))]
-        with self._cuts_lock:
-            if len(self._cuts) >= _SCENE_CUT_CACHE_SIZE:
-                self._cuts.clear()
-            self._cuts[media["sha256"]] = found
-        return found
+        return self._cuts_future(media).result()
 
     def _tool_set_volume(self, session: dict[str, Any], draft: Draft, lang: str, *, target: str,
                          volume: float | None = None, factor: float | None = None) -> _Outcome:

@@ -15,6 +15,7 @@ import ipaddress
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable
 
@@ -218,6 +219,8 @@ async def upload(request: Request, engine: Engine) -> dict[str, Any]:
     else:
         raise EngineError(4001, "send the files as multipart field 'files', or JSON {\"urls\": [...]}")
     rows = await anyio.to_thread.run_sync(_accept_all, engine, session["id"], received)
+    for row in rows:  # find the scene cuts now, while the person types what music they want
+        engine.agent.prefetch_cuts(row)
     return {"media": [_media_item(engine, row) for row in rows]}
 
 
@@ -405,18 +408,33 @@ def _file_row(store: Store, kind: str, item_id: str) -> dict[str, Any] | None:
 
 
 # -- the app -------------------------------------------------------------------------------------
+def _warm_up() -> None:
+    """Import the composer and the mastering code and load the SoundFont while the person is still
+    uploading: cold, they cost about 1.5 s (scipy.signal alone ~0.9 s), which the first request for
+    music would otherwise wait for."""
+    try:
+        from ..music import generate, plan
+        from . import _render_loudness  # noqa: F401 - imported for its side effect: warm
+
+        generate(plan("warm up", 0.5, seed=1))
+    except Exception:  # a broken SoundFont is reported when music is asked for, in plain words
+        log.debug("warm-up failed", exc_info=True)
+
+
 def _lifespan(config: EngineConfig):
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = Store(config.home, quota_bytes=config.quota_bytes)
         store.clean_tmp()
         queue = RenderQueue(store, config)
-        app.state.engine = Engine(config, store, queue, AgentRunner(store, config),
-                                  RateLimiter(config.rate_per_s, config.rate_burst))
+        agent = AgentRunner(store, config)
+        app.state.engine = Engine(config, store, queue, agent, RateLimiter(config.rate_per_s, config.rate_burst))
         queue.resume()
+        threading.Thread(target=_warm_up, name="musicmaker-warm-up", daemon=True).start()
         try:
             yield
         finally:
+            agent.close()
             await anyio.to_thread.run_sync(queue.stop)
             store.close()
 

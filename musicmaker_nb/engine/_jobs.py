@@ -96,16 +96,24 @@ class RenderQueue:
                 self._cancels.pop(render_id, None)
 
     def _render(self, row: Mapping[str, Any], cancel: threading.Event) -> None:
-        from ._probe import probe
         from ._render import RenderSource, render_draft
 
         draft = Draft.from_dict(json.loads(row["draft"]))
-        sources = {src: RenderSource(self.store.path(path), probe(self.store.path(path)))
+        sources = {src: RenderSource(self.store.path(path), self._media_info(src, path))
                    for src, (path, _) in draft_sources(self.store, row["session_id"], draft).items()}
         relative = f"renders/{row['id']}.mp4"
         render_draft(draft, sources, self.store.path(relative), quality=row["quality"],
                      on_progress=self._progress_writer(row["id"], cancel), cancel=cancel)
         self.store.update_render(row["id"], status="completed", progress=1.0, output_path=relative, error=None)
+
+    def _media_info(self, src: str, relative: str) -> Any:
+        """What the upload's probe found (kept in the store), or a fresh probe (generated music)."""
+        from ._probe import MediaInfo, probe
+
+        row = None if src.startswith("gen_") else self.store.media(src)
+        if row and row.get("info"):
+            return MediaInfo.from_dict(json.loads(row["info"]))
+        return probe(self.store.path(relative))
 
     def _progress_writer(self, render_id: str, cancel: threading.Event):
         last = {"write": 0.0, "quota": 0.0}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,14 @@ class MediaInfo:
         out = asdict(self)
         out["sample_aspect_ratio"] = "{}:{}".format(*self.sample_aspect_ratio)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MediaInfo:
+        """The inverse of ``to_dict`` (what the store keeps), so a render need not probe again."""
+        ratio = data.get("sample_aspect_ratio") or "1:1"
+        num, den = ratio if isinstance(ratio, (list, tuple)) else str(ratio).split(":")
+        known = {f.name for f in fields(cls)}
+        return cls(**{**{k: v for k, v in data.items() if k in known}, "sample_aspect_ratio": (int(num), int(den))})
 
 
 # -- parsing the dump of `ffmpeg -i` (pure) ------------------------------------------------------

@@ -193,3 +193,13 @@ def test_an_estimated_duration_is_not_held_against_the_tail() -> None:
     dump = AUDIO_DUMP.replace("  Stream #0:0 ->", "[wav @ 0x1] Estimating duration from bitrate, this may be inaccurate\n"
                                                   "  Stream #0:0 ->")
     assert parse_probe_output(dump, 10).duration_ms == 9000
+
+
+def test_media_info_survives_the_store(tmp_path: Path) -> None:
+    """A render reuses the upload's probe: what the store keeps must read back the same."""
+    import dataclasses
+    import json
+
+    info = probe(make_video(tmp_path / "odd.mp4", size="176x144", sar="12:11"))
+    assert MediaInfo.from_dict(json.loads(json.dumps(info.to_dict()))) == info
+    assert MediaInfo.from_dict(json.loads(json.dumps(dataclasses.asdict(info)))) == info
