@@ -142,7 +142,9 @@ def _iso(timestamp: float) -> str:
 
 # -- routes ------------------------------------------------------------------------------------
 async def health(request: Request) -> Response:
-    return _ok({"status": "ok", "version": __version__, "engine": "musicmaker_nb"})
+    warm = getattr(request.app.state, "warm", None)
+    return _ok({"status": "ok", "version": __version__, "engine": "musicmaker_nb",
+                "warm": bool(warm is not None and warm.is_set())})
 
 
 @_endpoint
@@ -408,10 +410,10 @@ def _file_row(store: Store, kind: str, item_id: str) -> dict[str, Any] | None:
 
 
 # -- the app -------------------------------------------------------------------------------------
-def _warm_up() -> None:
+def _warm_up(done: threading.Event) -> None:
     """Import the composer and the mastering code and load the SoundFont while the person is still
     uploading: cold, they cost about 1.5 s (scipy.signal alone ~0.9 s), which the first request for
-    music would otherwise wait for."""
+    music would otherwise wait for. ``/api/health`` says ``warm`` once this is over."""
     try:
         from ..music import generate, plan
         from . import _render_loudness  # noqa: F401 - imported for its side effect: warm
@@ -419,6 +421,8 @@ def _warm_up() -> None:
         generate(plan("warm up", 0.5, seed=1))
     except Exception:  # a broken SoundFont is reported when music is asked for, in plain words
         log.debug("warm-up failed", exc_info=True)
+    finally:
+        done.set()
 
 
 def _lifespan(config: EngineConfig):
@@ -430,7 +434,8 @@ def _lifespan(config: EngineConfig):
         agent = AgentRunner(store, config)
         app.state.engine = Engine(config, store, queue, agent, RateLimiter(config.rate_per_s, config.rate_burst))
         queue.resume()
-        threading.Thread(target=_warm_up, name="musicmaker-warm-up", daemon=True).start()
+        app.state.warm = threading.Event()
+        threading.Thread(target=_warm_up, args=(app.state.warm,), name="musicmaker-warm-up", daemon=True).start()
         try:
             yield
         finally:

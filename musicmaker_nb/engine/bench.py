@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import httpx
+
 from .._draft import Draft
 from ._ffmpeg import ffmpeg_exe, media_arg, run_ffmpeg
 from ._probe import inspect_output, probe
@@ -231,11 +233,15 @@ class _EngineProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the engine exited: {self.process.stderr.read().decode()[-2000:]}")
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the engine did not start listening within a minute")
+                # Ready once it answers and has finished warming up (its imports would otherwise
+                # count as memory growth during the measured upload).
+                answer = httpx.get(f"{self.base_url}/api/health", timeout=1, trust_env=False)
+                if answer.json()["data"]["warm"]:
+                    return
+            except (httpx.HTTPError, ValueError, KeyError):
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("the engine did not start and warm up within a minute")
 
     def memory_kb(self) -> tuple[int, int]:
         """(VmRSS, VmHWM) of the engine process in kB (Linux)."""

@@ -32,6 +32,13 @@ def test_start_picks_a_free_loopback_port_and_stops(home) -> None:
     first.stop()  # twice is fine
 
 
+def test_health_says_when_the_composer_is_warm(engine) -> None:
+    deadline = time.monotonic() + 30
+    while not httpx.get(f"{engine.base_url}/api/health").json()["data"]["warm"]:
+        assert time.monotonic() < deadline, "the warm-up never finished"
+        time.sleep(0.05)
+
+
 def test_a_taken_port_is_a_clear_error(engine) -> None:
     port = int(engine.base_url.rsplit(":", 1)[1])
     with pytest.raises(OSError, match="pick another --port"):
