@@ -117,6 +117,7 @@ class AgentRunner:
         self._cuts: dict[str, Future[list[tuple[float, float]]]] = {}
         self._cuts_lock = threading.Lock()
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="musicmaker-scenes")
+        self._speculation = ThreadPoolExecutor(max_workers=1, thread_name_prefix="musicmaker-compose")
 
     async def stream(self, session: dict[str, Any], message: str,
                      interpretation: Interpretation) -> AsyncIterator[ServerSentEvent]:
@@ -181,8 +182,6 @@ class AgentRunner:
 
     def _tool_generate_music(self, session: dict[str, Any], draft: Draft, lang: str, *, prompt: str,
                              clip: str | None = None, replace: bool = False, seed: int | None = None) -> _Outcome:
-        from ..music import generate, plan
-
         spans = edits.clip_spans(draft)
         start, end = spans.get(clip, (0.0, draft.duration_ms)) if clip else (0.0, draft.duration_ms)
         if end <= start:
@@ -195,8 +194,8 @@ class AgentRunner:
             if seed is None:
                 previous = [g for g in self.store.session_generated(session["id"]) if g["prompt"] == prompt]
                 seed = random.randrange(1, 2**31) if previous else None  # asking again means another take
-            music = plan(prompt, (end - start) / 1000, seed=seed, cuts=self._cuts_between(draft, start, end))
-            generated = self._store_audio(session["id"], prompt, music, generate(music))
+            music, audio = self._compose(prompt, (end - start) / 1000, seed, draft, start, end)
+            generated = self._store_audio(session["id"], prompt, music, audio)
             self.store.settle_credits(session["token"], cost, spent=True)
         except BaseException:
             self.store.settle_credits(session["token"], cost, spent=False)
@@ -235,8 +234,36 @@ class AgentRunner:
             description=music.describe(), tempo_bpm=music.tempo_bpm, key=music.key_name,
             lufs=_finite(getattr(audio, "lufs", None)), plan=music.to_dict())
 
-    def _cuts_between(self, draft: Draft, start: float, end: float) -> list[tuple[float, float]]:
-        """Scene cuts (and clip boundaries) inside ``[start, end)``, in seconds from ``start``."""
+    def _compose(self, prompt: str, duration_s: float, seed: int | None, draft: Draft, start: float,
+                 end: float) -> tuple[Any, Any]:
+        """The plan and its audio. While the scene cuts are still being found, the piece is composed
+        meanwhile as if there were none; most clips are one shot, and then that piece is the answer."""
+        from ..music import generate, plan
+
+        boundaries = self._cuts_between(draft, start, end, scenes=False)
+        guess = None
+        if not self._scene_cuts_known(draft):
+            guessed_plan = plan(prompt, duration_s, seed=seed, cuts=boundaries)
+            guess = (guessed_plan, self._speculation.submit(generate, guessed_plan))
+        cuts = self._cuts_between(draft, start, end)
+        if guess is not None and cuts == boundaries:
+            return guess[0], guess[1].result()
+        music = plan(prompt, duration_s, seed=seed, cuts=cuts)
+        return music, generate(music)
+
+    def _scene_cuts_known(self, draft: Draft) -> bool:
+        video_index = draft.find_track("video")
+        sources = {s.source_id for s in draft.tracks[video_index].segments} if video_index is not None else set()
+        for media_id in sources - {None}:
+            media = self.store.media(media_id)
+            if media is not None and media["kind"] == "video" and not self._cuts_future(media).done():
+                return False
+        return True
+
+    def _cuts_between(self, draft: Draft, start: float, end: float, *,
+                      scenes: bool = True) -> list[tuple[float, float]]:
+        """Scene cuts (unless ``scenes`` is False) and clip boundaries inside ``[start, end)``,
+        in seconds from ``start``."""
         cuts: list[tuple[float, float]] = []
         video_index = draft.find_track("video")
         segments = draft.tracks[video_index].segments if video_index is not None else ()
@@ -245,7 +272,7 @@ class AgentRunner:
                 continue
             if start < segment.start_ms:
                 cuts.append(((segment.start_ms - start) / 1000, 1.0))
-            for time_s, score in self._scene_cuts(segment.source_id):
+            for time_s, score in self._scene_cuts(segment.source_id) if scenes else ():
                 at = segment.start_ms + time_s * 1000 - (segment.offset_ms or 0)
                 if segment.start_ms < at < min(segment.end_ms, end) and at > start:
                     cuts.append(((at - start) / 1000, score))
@@ -253,6 +280,7 @@ class AgentRunner:
 
     def close(self) -> None:
         self._analysis.shutdown(wait=False, cancel_futures=True)
+        self._speculation.shutdown(wait=False, cancel_futures=True)
 
     def prefetch_cuts(self, media: dict[str, Any]) -> None:
         """Start finding a video's scene cuts in the background, if not known yet."""

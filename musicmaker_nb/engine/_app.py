@@ -223,6 +223,7 @@ async def upload(request: Request, engine: Engine) -> dict[str, Any]:
     rows = await anyio.to_thread.run_sync(_accept_all, engine, session["id"], received)
     for row in rows:  # find the scene cuts now, while the person types what music they want
         engine.agent.prefetch_cuts(row)
+    _start_warm_up(request.app.state)
     return {"media": [_media_item(engine, row) for row in rows]}
 
 
@@ -411,9 +412,10 @@ def _file_row(store: Store, kind: str, item_id: str) -> dict[str, Any] | None:
 
 # -- the app -------------------------------------------------------------------------------------
 def _warm_up(done: threading.Event) -> None:
-    """Import the composer and the mastering code and load the SoundFont while the person is still
-    uploading: cold, they cost about 1.5 s (scipy.signal alone ~0.9 s), which the first request for
-    music would otherwise wait for. ``/api/health`` says ``warm`` once this is over."""
+    """Import the composer and the mastering code and load the SoundFont while the person types
+    what music they want: cold, they cost about 1.5 s (scipy.signal alone ~0.9 s), which the first
+    request for music would otherwise wait for. Started by the first upload rather than at start-up,
+    where it would slow the start and the upload (one GIL). ``/api/health`` says ``warm`` after."""
     try:
         from ..music import generate, plan
         from . import _render_loudness  # noqa: F401 - imported for its side effect: warm
@@ -423,6 +425,17 @@ def _warm_up(done: threading.Event) -> None:
         log.debug("warm-up failed", exc_info=True)
     finally:
         done.set()
+
+
+_warm_up_lock = threading.Lock()
+
+
+def _start_warm_up(state: Any) -> None:
+    with _warm_up_lock:
+        if getattr(state, "warm_up_started", False):
+            return
+        state.warm_up_started = True
+    threading.Thread(target=_warm_up, args=(state.warm,), name="musicmaker-warm-up", daemon=True).start()
 
 
 def _lifespan(config: EngineConfig):
@@ -435,7 +448,6 @@ def _lifespan(config: EngineConfig):
         app.state.engine = Engine(config, store, queue, agent, RateLimiter(config.rate_per_s, config.rate_burst))
         queue.resume()
         app.state.warm = threading.Event()
-        threading.Thread(target=_warm_up, args=(app.state.warm,), name="musicmaker-warm-up", daemon=True).start()
         try:
             yield
         finally:

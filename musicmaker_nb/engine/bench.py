@@ -233,15 +233,19 @@ class _EngineProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the engine exited: {self.process.stderr.read().decode()[-2000:]}")
             try:
-                # Ready once it answers and has finished warming up (its imports would otherwise
-                # count as memory growth during the measured upload).
-                answer = httpx.get(f"{self.base_url}/api/health", timeout=1, trust_env=False)
-                if answer.json()["data"]["warm"]:
-                    return
-            except (httpx.HTTPError, ValueError, KeyError):
-                pass
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the engine did not start listening within a minute")
+
+    def wait_warm(self, timeout: float = 60.0) -> None:
+        """Until the engine has warmed up after its first upload (its imports are not upload memory)."""
+        deadline = time.monotonic() + timeout
+        while not httpx.get(f"{self.base_url}/api/health", timeout=5, trust_env=False).json()["data"]["warm"]:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the engine did not warm up within a minute")
             time.sleep(0.1)
-        raise RuntimeError("the engine did not start and warm up within a minute")
 
     def memory_kb(self) -> tuple[int, int]:
         """(VmRSS, VmHWM) of the engine process in kB (Linux)."""
@@ -299,6 +303,7 @@ def _upload_row(work: Path, megabytes: float) -> Row:
         session = _connect(base_url=engine.base_url)
         try:
             session.upload(_clip(work / "warmup.mp4", 1, size="320x240"))  # import and warm the upload path
+            engine.wait_warm()
             before, hwm_before = engine.memory_kb()
             peak, done = [before], threading.Event()
 

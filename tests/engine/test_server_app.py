@@ -32,7 +32,8 @@ def test_start_picks_a_free_loopback_port_and_stops(home) -> None:
     first.stop()  # twice is fine
 
 
-def test_health_says_when_the_composer_is_warm(engine) -> None:
+def test_health_says_when_the_composer_is_warm(caller: Caller, engine, clip) -> None:
+    caller.upload(clip)  # the first upload starts the warm-up
     deadline = time.monotonic() + 30
     while not httpx.get(f"{engine.base_url}/api/health").json()["data"]["warm"]:
         assert time.monotonic() < deadline, "the warm-up never finished"
