@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import ipaddress
 import itertools
 import os
 import re
@@ -394,12 +395,12 @@ class AsyncMusicMaker:
     ) -> Path:
         """Wait for a render (started now or before a restart) and download it."""
         overall = _phased(on_progress)
-        status = await self.wait_render(render_id, on_progress=overall("render", 0.0, 0.9))
+        status = await self.wait_render(render_id, on_progress=overall(0.0, 0.9))
         if status.local_path and _is_loopback(self.base_url) and os.path.isfile(status.local_path):
-            # The engine runs on this machine: copy its file rather than stream it over a socket.
+            # The engine runs on this machine: link (or copy) its file rather than stream it over a socket.
             result = await asyncio.to_thread(_copy_atomically, Path(status.local_path), Path(path).expanduser())
         else:
-            result = await self.download(status.url or "", path, on_progress=overall("download", 0.9, 0.1))
+            result = await self.download(status.url or "", path, on_progress=overall(0.9, 0.1))
         if on_progress is not None:
             on_progress(1.0, "completed")
         return result
@@ -435,8 +436,6 @@ def _copy_atomically(source: Path, target: Path) -> Path:
 
 
 def _is_loopback(url: str) -> bool:
-    import ipaddress
-
     host = urlsplit(url).hostname or ""
     if host == "localhost":
         return True
@@ -446,10 +445,10 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
-def _phased(on_progress: ProgressCallback | None) -> Callable[[str, float, float], ProgressCallback | None]:
-    """Map a phase's own 0..1 onto its share of the whole job."""
+def _phased(on_progress: ProgressCallback | None) -> Callable[[float, float], ProgressCallback | None]:
+    """Map a phase's own 0..1 onto its share (from ``start``) of the whole job."""
 
-    def phase(name: str, start: float, share: float) -> ProgressCallback | None:
+    def phase(start: float, share: float) -> ProgressCallback | None:
         if on_progress is None:
             return None
         return lambda fraction, status: on_progress(start + share * fraction, status)

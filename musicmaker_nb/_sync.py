@@ -167,7 +167,7 @@ class Session:
         self.engine = engine  # the embedded engine serving this session, if any
 
     def __repr__(self) -> str:
-        return repr(self.aio).replace("<Session", "<Session", 1)
+        return repr(self.aio)
 
     def summary(self) -> str:
         return self.aio.summary()
