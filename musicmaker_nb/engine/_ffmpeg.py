@@ -9,12 +9,13 @@ shell strings; file names go through :func:`media_arg` so that a name such as ``
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import os
 import subprocess
 import threading
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import BinaryIO, Callable, Iterable, Sequence
 
 from .._exceptions import MusicMakerError
 
@@ -146,16 +147,21 @@ def run_ffmpeg_with_progress(
     on_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
     what: str = "ffmpeg",
+    feed: Callable[[BinaryIO], None] | None = None,
 ) -> None:
     """Run ffmpeg with ``-progress pipe:1``; report out_time / duration (0..1) on this thread.
 
+    ``feed``, when given, writes ffmpeg's standard input (an input ``pipe:0``) from another thread
+    while ffmpeg runs; an error it raises stops ffmpeg and is raised here.
     Raises :class:`RenderCancelled` after stopping ffmpeg when ``cancel`` is set, and
     :class:`FFmpegError` with the stderr tail when ffmpeg fails.
     """
     command = _command(["-progress", "pipe:1", "-nostats", *args])
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     errors: collections.deque[str] = collections.deque(maxlen=400)
     latest = [0.0]
+    fed: list[BaseException] = []
 
     def on_line(line: str) -> None:
         seconds = parse_progress_seconds(line)
@@ -164,6 +170,8 @@ def run_ffmpeg_with_progress(
 
     readers = [threading.Thread(target=_pump, args=(process.stdout, on_line), daemon=True),
                threading.Thread(target=_pump, args=(process.stderr, errors.append), daemon=True)]
+    if feed is not None:
+        readers.append(threading.Thread(target=_feed, args=(feed, process, fed), daemon=True))
     for reader in readers:
         reader.start()
     reported = -1.0
@@ -177,6 +185,21 @@ def run_ffmpeg_with_progress(
             on_progress(fraction)
     for reader in readers:
         reader.join()
+    if fed:
+        raise fed[0]
     if process.returncode != 0:
         raise FFmpegError(f"{what} failed (exit status {process.returncode})", returncode=process.returncode,
                           stderr_tail=stderr_tail(errors), args=command)
+
+
+def _feed(feed: Callable[[BinaryIO], None], process: subprocess.Popen[bytes], failures: list[BaseException]) -> None:
+    try:
+        feed(process.stdin)
+    except BrokenPipeError:
+        pass  # ffmpeg stopped reading: its own exit status says why
+    except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+        failures.append(exc)
+        process.kill()
+    finally:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            process.stdin.close()

@@ -13,11 +13,11 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from .._draft import Draft
 from ._ffmpeg import FFmpegError, RenderCancelled, run_ffmpeg_with_progress
-from ._render_loudness import LoudnessResult, normalize_raw
+from ._render_loudness import LoudnessResult, normalize_raw, stream_normalized
 from ._render_plan import (
     QUALITY,
     RenderSource,
@@ -94,17 +94,15 @@ def _scaled(on_progress: Callable[[float], None] | None, start: float, share: fl
     return lambda fraction: on_progress(start + share * fraction)
 
 
-def _mix(draft: Draft, sources: Mapping[str, RenderSource], work: Path, duration_s: float,
-         on_progress: Callable[[float], None] | None, cancel: threading.Event | None) -> LoudnessResult:
-    """Stage 1: the mix as raw PCM, then normalised to -14 LUFS into ``work/mix.f32``."""
+def _raw_mix(draft: Draft, sources: Mapping[str, RenderSource], work: Path, duration_s: float,
+             on_progress: Callable[[float], None] | None, cancel: threading.Event | None) -> Path:
+    """Stage 1: the mix as raw PCM in ``work/mix.raw.f32``."""
     raw = work / "mix.raw.f32"
     run_ffmpeg_with_progress(plan_mix(draft, sources, raw), duration_s=duration_s, cancel=cancel,
                              on_progress=_scaled(on_progress, 0.0, _MIX_SHARE), what="mixing audio")
-    loudness = normalize_raw(raw, work / "mix.f32")
-    raw.unlink()
     if cancel is not None and cancel.is_set():
         raise RenderCancelled("the render was cancelled")
-    return loudness
+    return raw
 
 
 def render_draft(
@@ -129,12 +127,25 @@ def render_draft(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_path.parent))
     try:
-        loudness = _mix(draft, sources, work, canvas.duration_s, on_progress, cancel)
-        args = plan_render(draft, sources, work / "out.mp4", quality=quality, mix_path=work / "mix.f32",
-                           font_file=font)
+        raw = _raw_mix(draft, sources, work, canvas.duration_s, on_progress, cancel)
         what = "muxing (video copied)" if can_copy_video(draft, sources, canvas) else "encoding video"
-        run_ffmpeg_with_progress(args, duration_s=canvas.duration_s, cancel=cancel, what=what,
-                                 on_progress=_scaled(on_progress, _MIX_SHARE, 1 - _MIX_SHARE))
+        encode = functools.partial(
+            run_ffmpeg_with_progress, duration_s=canvas.duration_s, cancel=cancel, what=what,
+            on_progress=_scaled(on_progress, _MIX_SHARE, 1 - _MIX_SHARE))
+
+        def plan(**mix: Any) -> list[str]:
+            return plan_render(draft, sources, work / "out.mp4", quality=quality, font_file=font,
+                               mix_path=work / "mix.f32", **mix)
+
+        # The mix is normalised while the encoder already reads it; in the rare case where the
+        # limiter pulled it under target, it is normalised exactly and encoded again.
+        streamed: list[LoudnessResult | None] = []
+        encode(plan(mix_from_stdin=True),
+               feed=lambda stdin: streamed.append(stream_normalized(raw, work / "mix.f32", stdin)))
+        loudness = streamed[0] if streamed else None
+        if loudness is None:
+            loudness = normalize_raw(raw, work / "mix.f32")
+            encode(plan())
         os.replace(work / "out.mp4", out_path)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -15,6 +15,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from scipy import ndimage, signal
@@ -25,6 +26,7 @@ __all__ = [
     "LoudnessResult",
     "integrated_loudness",
     "normalize_raw",
+    "stream_normalized",
 ]
 
 TARGET_LUFS = -14.0
@@ -148,4 +150,27 @@ def normalize_raw(src: str | os.PathLike[str], dst: str | os.PathLike[str], *,
             break
         gain_db += shortfall
     del samples
+    return LoudnessResult(measured_lufs=measured, gain_db=gain_db, limited=limited)
+
+
+class _Tee:
+    def __init__(self, *outs: BinaryIO) -> None:
+        self.outs = outs
+
+    def write(self, data: bytes) -> None:
+        for out in self.outs:
+            out.write(data)
+
+
+def stream_normalized(src: str | os.PathLike[str], keep: str | os.PathLike[str], out: BinaryIO, *,
+                      target_lufs: float = TARGET_LUFS, ceiling_dbtp: float = CEILING_DBTP) -> LoudnessResult | None:
+    """One pass of :func:`normalize_raw` written to ``out`` (an encoder's input) as it is made, and
+    to ``keep``. Returns None when limiting cost 0.1 LU or more: then ``normalize_raw`` iterates."""
+    samples = _read(src)
+    measured = integrated_loudness(samples)
+    gain_db = target_lufs - measured if measured > -60 else 0.0
+    with open(keep, "wb") as kept:
+        limited = _write_limited(samples, 10 ** (gain_db / 20), 10 ** (ceiling_dbtp / 20), _Tee(out, kept))
+    if limited and abs(target_lufs - integrated_loudness(_read(keep))) >= 0.1:
+        return None
     return LoudnessResult(measured_lufs=measured, gain_db=gain_db, limited=limited)

@@ -425,10 +425,12 @@ def plan_render(
     quality: str = "high",
     mix_path: str | os.PathLike[str] | None = None,
     font_file: str | os.PathLike[str] | None = None,
+    mix_from_stdin: bool = False,
 ) -> list[str]:
     """Arguments of the final ffmpeg run: picture (copied or encoded) and the normalised mix.
 
-    ``mix_path`` is the loudness-normalised raw mix (default :func:`mix_path_for` ``out_path``);
+    ``mix_path`` is the loudness-normalised raw mix (default :func:`mix_path_for` ``out_path``),
+    or with ``mix_from_stdin`` the mix arrives on ffmpeg's standard input as it is normalised;
     ``font_file`` is needed only when the picture has text.
     """
     canvas = canvas_of(draft, sources)
@@ -438,7 +440,7 @@ def plan_render(
     if titles and font_file is None:
         raise ValueError("the draft has text: pass font_file (see find_font())")
     duration = _seconds(canvas.duration_s)
-    mix_input = ["-f", "f32le", "-ar", str(MIX_RATE), "-ac", "2", "-i", media_arg(mix)]
+    mix_input = ["-f", "f32le", "-ar", str(MIX_RATE), "-ac", "2", "-i", "pipe:0" if mix_from_stdin else media_arg(mix)]
     # The "fast" AAC coder is about 3x quicker than the default two-loop search; at 192 kb/s stereo
     # the difference is not audible, and on the stream-copy path the audio encode is most of the work.
     tail = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AUDIO_BITRATE, "-ar", str(MIX_RATE), "-ac", "2",
