@@ -190,3 +190,24 @@ def test_a_turned_phone_video_is_shown_upright(tmp_path: Path, music: RenderSour
     # two thirds) become rows, so the middle row stays within one bar across them.
     assert row[:540].max() < 30
     assert row[570:1060].std() < 3 and row[570:1060].mean() > 60
+
+
+def test_music_the_limiter_pulls_under_target_is_normalised_again(tmp_path: Path, clip: RenderSource) -> None:
+    """Sharp clicks make the one streamed pass land short: the render normalises exactly and
+    encodes again, and the file is still on target."""
+    rate = 48000
+    # A low tone (AAC keeps all of it, unlike white noise's top band) with loud clicks.
+    tone = 0.03 * np.sin(2 * np.pi * 220 * np.arange(rate * 3) / rate)
+    music = np.repeat(tone[:, None], 2, axis=1).astype(np.float32)
+    music[rate // 2::rate // 2] = 0.9
+    raw = tmp_path / "clicks.f32"
+    raw.write_bytes(music.tobytes())
+    wav = tmp_path / "clicks.wav"
+    run_ffmpeg(["-v", "error", "-f", "f32le", "-ar", str(rate), "-ac", "2", "-i", media_arg(raw), "-y", media_arg(wav)])
+    draft = Draft.from_dict({"d": 2000, "m": {"w": 1920, "h": 1080, "fps": 30}, "t": [
+        {"tt": 0, "sg": [{"src": "med_1", "s": 0, "d": 2000, "o": 0, "v": 0.0}]},
+        {"tt": 1, "sg": [{"src": "gen_1", "s": 0, "d": 2000, "v": 1.0}]}]})
+    out = tmp_path / "export.mp4"
+    result = render_draft(draft, {"med_1": clip, "gen_1": _source(wav)}, out)
+    assert result.limited
+    check_mp4(out, width=1920, height=1080, duration_s=2)
