@@ -76,6 +76,9 @@ def _score_and_export(args: argparse.Namespace, inputs: Sequence[Any], prompts: 
         for prompt in prompts:
             print(f"> {prompt}", file=sys.stderr)
             print(session.say(prompt).text)
+        if session.draft is None or session.draft.find_track("bgm") is None:
+            print("musicmaker: note: no music was added; the export has only the original sound. "
+                  "Ask for it in words, e.g. --prompt 'add calm piano music'.", file=sys.stderr)
         path = _export(session, args.output, quality)
         print(session.summary())
         return path

@@ -39,6 +39,16 @@ def test_make_scores_the_given_clips(tmp_path, home, clip, clip2) -> None:
     assert done.returncode == 0, done.stderr
     info = probe(tmp_path / "made.mp4")
     assert (info.width, info.height) == (1080, 1080) and abs(info.duration_ms - 3500) <= 67
+    assert "no music was added" not in done.stderr
+
+
+@pytest.mark.slow
+def test_make_warns_when_the_words_added_no_music(tmp_path, home, clip) -> None:
+    done = musicmaker("make", str(clip), "--prompt", "hello there", "-o", "plain.mp4", "--quality", "low",
+                      cwd=tmp_path, home=home)
+    assert done.returncode == 0, done.stderr
+    assert "What would you like to do?" in done.stdout  # the agent asked back
+    assert "no music was added" in done.stderr and "--prompt 'add calm piano music'" in done.stderr
 
 
 def test_make_says_what_is_wrong_with_an_input(tmp_path, home) -> None:
