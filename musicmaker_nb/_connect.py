@@ -106,7 +106,7 @@ def connect(
     async_session = portal().run(
         aconnect(base_url, token=token, language=language, home=home, transport=transport, **client_options)
     )
-    return Session(async_session, engine=_engines.get(_home_key(home)) if async_session.backend == EMBEDDED else None)
+    return _blocking_session(async_session, home)
 
 
 def resume(
@@ -122,7 +122,13 @@ def resume(
     async_session = portal().run(
         aresume(session_id, base_url=base_url, token=token, home=home, transport=transport, **client_options)
     )
-    return Session(async_session, engine=_engines.get(_home_key(home)) if async_session.backend == EMBEDDED else None)
+    return _blocking_session(async_session, home)
+
+
+def _blocking_session(async_session: AsyncSession, home: str | os.PathLike[str] | None) -> Session:
+    """The sync face of a session, holding on to the embedded engine that serves it, if any."""
+    engine = _engines.get(_home_key(home)) if async_session.backend == EMBEDDED else None
+    return Session(async_session, engine=engine)
 
 
 def _home_key(home: str | os.PathLike[str] | None) -> str:
