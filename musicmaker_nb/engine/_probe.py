@@ -259,9 +259,9 @@ def _probe_args(path: Path) -> list[str]:
             "-map", "0:V:0?", "-map", "0:a:0?", "-map", "1:a:0?", "-t", f"{_TAIL_S}", "-f", "null", "-"]
 
 
-def _video_tail_args(path: Path) -> list[str]:
+def _video_tail_args(path: Path, seconds: float = _TAIL_S) -> list[str]:
     # Skipping the deblocking filter makes decoding up to the tail (a whole GOP) cheaper.
-    return ["-v", "verbose", "-skip_loop_filter", "all", "-sseof", f"-{_TAIL_S}", "-i", media_arg(path),
+    return ["-v", "verbose", "-skip_loop_filter", "all", "-sseof", f"-{seconds:g}", "-i", media_arg(path),
             "-map", "0:V:0", "-f", "null", "-"]
 
 
@@ -282,9 +282,11 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
     text = _run(_probe_args(path))
     info = parse_probe_output(text, size)
     if info.kind == "video" and _frames_per_input(text).get(1, 0) == 0:
-        tail = _run(_video_tail_args(path))
+        # At least two frames' worth: a 1 fps slideshow may have no frame in the last half second.
+        seconds = max(_TAIL_S, 2 / info.fps) if info.fps else _TAIL_S
+        tail = _run(_video_tail_args(path, seconds))
         if "partial file" in tail or _frames_per_input(tail).get(0, 0) == 0:
-            raise NotMediaError("the file is truncated or corrupt: its last half second does not decode")
+            raise NotMediaError(f"the file is truncated or corrupt: its last {seconds:g} s do not decode")
     return info
 
 

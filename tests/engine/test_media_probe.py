@@ -203,3 +203,11 @@ def test_media_info_survives_the_store(tmp_path: Path) -> None:
     info = probe(make_video(tmp_path / "odd.mp4", size="176x144", sar="12:11"))
     assert MediaInfo.from_dict(json.loads(json.dumps(info.to_dict()))) == info
     assert MediaInfo.from_dict(json.loads(json.dumps(dataclasses.asdict(info)))) == info
+
+
+def test_a_one_frame_a_second_slideshow_is_whole(tmp_path: Path) -> None:
+    clip = tmp_path / "slides.mp4"
+    run_ffmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=1:duration=20", "-c:v", "libx264",
+                "-preset", "ultrafast", "-pix_fmt", "yuv420p", media_arg(clip)])
+    info = probe(clip)
+    assert (info.kind, info.fps, info.has_audio) == ("video", 1, False)
