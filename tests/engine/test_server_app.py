@@ -13,7 +13,7 @@ import pytest
 
 import musicmaker_nb.engine as engine_pkg
 
-from .conftest import Caller, package_env
+from .conftest import Caller, make_clip, package_env
 
 
 def test_exports_are_complete() -> None:
@@ -46,9 +46,10 @@ def test_a_taken_port_is_a_clear_error(engine) -> None:
         engine_pkg.start(home=engine.home, port=port)
 
 
-def test_the_stream_really_streams(caller: Caller, clip) -> None:
+def test_the_stream_really_streams(caller: Caller, tmp_path) -> None:
     """Each event leaves the engine when it happens, not all at the end (no buffering)."""
-    caller.upload(clip)
+    # Five minutes of music take the composer about a second: long enough to see events leave one by one.
+    caller.upload(make_clip(tmp_path / "long.mp4", seconds=300, size="64x36", rate=1, audio=False))
     body = {"app_name": "nemo_agent", "user_id": "me", "session_id": caller.session_id,
             "new_message": {"parts": [{"text": "create an upbeat background track"}]}}
     arrivals: list[tuple[float, str, float | None]] = []  # (arrived, kind, made on the server)
