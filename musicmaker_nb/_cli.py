@@ -15,6 +15,8 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("musicmaker_nb.engine._commands", "demo", "make a short test clip, score it and write demo.mp4"),
     "make": ("musicmaker_nb.engine._commands", "make", "upload clips, generate music from a prompt, export an MP4"),
     "serve": ("musicmaker_nb.engine._commands", "serve", "serve the Music Maker API from the embedded engine"),
+    "soundfonts": ("musicmaker_nb.music._soundfonts_cli", "main",
+                   "list the SoundFonts found, the one the music uses, and how to get a better one"),
     "bench": ("", "", "benchmarks: 'bench music' or 'bench engine'"),
 }
 _BENCHES = {"music": "musicmaker_nb.music.bench", "engine": "musicmaker_nb.engine.bench"}
@@ -22,7 +24,8 @@ _BENCHES = {"music": "musicmaker_nb.music.bench", "engine": "musicmaker_nb.engin
 
 def _usage() -> str:
     lines = ["usage: musicmaker [--version] COMMAND [ARGS...]", "", "commands:"]
-    lines += [f"  {name:<8}{help_text}" for name, (_, _, help_text) in _COMMANDS.items()]
+    width = max(map(len, _COMMANDS)) + 2
+    lines += [f"  {name:<{width}}{help_text}" for name, (_, _, help_text) in _COMMANDS.items()]
     lines.append("\nRun 'musicmaker COMMAND --help' for a command's options.")
     return "\n".join(lines)
 
