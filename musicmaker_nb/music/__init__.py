@@ -11,15 +11,19 @@ No dependency on the client, the engine or the widgets.
 
 from ._audio import Audio
 from ._backend import MusicBackend, ProceduralBackend, generate
+from ._edit import EDITS, changes, edit
 from ._export import write_midi, write_stems
 from ._fit import CutFit
 from ._master import integrated_loudness, true_peak_db
 from ._plan import MusicPlan, Section, plan, prompt_choices
-from ._synth import SOUNDFONT_ENV, resolve_soundfont
+from ._soundfonts import SOUNDFONT_ENV, SoundFontInfo, find_soundfonts, resolve_soundfont
 
 __all__ = [
     "plan",
     "prompt_choices",
+    "edit",
+    "changes",
+    "EDITS",
     "generate",
     "MusicPlan",
     "Section",
@@ -32,5 +36,7 @@ __all__ = [
     "integrated_loudness",
     "true_peak_db",
     "resolve_soundfont",
+    "find_soundfonts",
+    "SoundFontInfo",
     "SOUNDFONT_ENV",
 ]

@@ -10,7 +10,9 @@ from ._audio import Audio
 from ._master import master
 from ._plan import MusicPlan, validate
 from ._score import compose
-from ._synth import SAMPLE_RATE, render, resolve_soundfont
+from ._mix import MIXES, mix
+from ._styles import STYLES
+from ._synth import SAMPLE_RATE, render_stems, resolve_soundfont
 
 __all__ = ["MusicBackend", "ProceduralBackend", "generate"]
 
@@ -23,8 +25,9 @@ class MusicBackend(Protocol):
 
 
 class ProceduralBackend:
-    """Composes the plan note by note and renders it through a General MIDI SoundFont, offline on
-    the CPU. ``soundfont`` (or ``$MUSICMAKER_SOUNDFONT``) picks a better bank than the default."""
+    """Composes the plan note by note, renders each part through a General MIDI SoundFont, mixes
+    them the way the style is produced and masters the mix, offline on the CPU. ``soundfont``
+    (or ``$MUSICMAKER_SOUNDFONT``) picks another bank than the best one found on the machine."""
 
     def __init__(self, soundfont: str | os.PathLike[str] | None = None) -> None:
         self.soundfont = resolve_soundfont(soundfont)
@@ -32,8 +35,11 @@ class ProceduralBackend:
     def generate(self, plan: MusicPlan) -> Audio:
         validate(plan)
         score = compose(plan)
-        raw = render(score, self.soundfont)
-        done = master(raw, SAMPLE_RATE, plan.fade_in_s, max(plan.fade_out_s, score.release_s))
+        production = MIXES[STYLES[plan.style].mix]
+        stems = render_stems(score, self.soundfont, pans=production.pans)
+        mixed = mix(stems, score, production, beat_s=plan.beat_s, rate=SAMPLE_RATE, seed=plan.seed)
+        del stems
+        done = master(mixed, SAMPLE_RATE, plan.fade_in_s, max(plan.fade_out_s, score.release_s))
         return Audio(done.samples, SAMPLE_RATE, done.lufs, done.true_peak_db)
 
     def __repr__(self) -> str:

@@ -31,8 +31,7 @@ def to_midi(plan: MusicPlan, score: Score | None = None) -> pretty_midi.PrettyMI
 
 def _instrument(part: Part) -> pretty_midi.Instrument:
     track = pretty_midi.Instrument(program=part.program, is_drum=part.is_drum, name=f"{part.role}: {part.instrument}")
-    track.control_changes += [pretty_midi.ControlChange(7, part.volume, 0.0),
-                              pretty_midi.ControlChange(10, part.pan, 0.0)]
+    track.control_changes.append(pretty_midi.ControlChange(7, part.volume, 0.0))
     for start, end, pitch, velocity in zip(part.start.tolist(), part.end.tolist(), part.pitch.tolist(),
                                            part.velocity.tolist()):
         track.notes.append(pretty_midi.Note(velocity=int(velocity), pitch=int(pitch), start=start, end=end))

@@ -15,10 +15,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ._tables import SECTION_ENERGY
-
 __all__ = ["Cut", "CutFit", "normalize_cuts", "hold_bars", "body_bars", "fit_tempo", "report", "layout",
-           "section_energy"]
+           "frame_bars", "section_energy", "SECTION_ENERGY"]
 
 MIN_HOLD_S = 1.5  # the final chord needs this long to sound and ring out
 _IDEAL_HOLD_BARS = 1.5
@@ -139,26 +137,50 @@ def report(cuts: tuple[Cut, ...], tempo_bpm: float, beats_per_bar: int, offset_s
 
 
 _CYCLE = ("verse", "chorus", "verse", "chorus", "bridge", "chorus")
-_AFTER = {"intro": "verse", "verse": "chorus", "chorus": "bridge", "bridge": "chorus", "outro": "outro"}
+_AFTER = {"intro": "verse", "verse": "chorus", "build": "chorus", "chorus": "bridge", "bridge": "chorus",
+          "outro": "outro"}
+# (section, energy relative to the mood's peak)
+SECTION_ENERGY: dict[str, float] = {
+    "intro": 0.45, "verse": 0.7, "build": 0.85, "chorus": 1.0, "bridge": 0.6, "outro": 0.55,
+}
 
 
-def layout(bars: int, split_bar: int | None = None) -> list[tuple[str, int, int]]:
+def frame_bars(bars: int) -> tuple[int, int]:
+    """The usual (intro, outro) bars of a piece of ``bars`` bars."""
+    edge = 4 if bars >= 40 else 2 if bars >= 8 else 1 if bars >= 5 else 0
+    return edge, (edge if bars >= 8 else 1 if bars >= 3 else 0)
+
+
+def layout(bars: int, split_bar: int | None = None, *, intro: int | None = None, outro: int | None = None,
+           drop_bar: int | None = None, build: bool = False) -> list[tuple[str, int, int]]:
     """Sections as (name, start_bar, bars) covering ``bars`` bars: intro, verse/chorus/bridge
-    phrases, outro; a new section starts at ``split_bar`` when given."""
-    intro = 4 if bars >= 40 else 2 if bars >= 8 else 1 if bars >= 5 else 0
-    outro = 4 if bars >= 40 else 2 if bars >= 8 else 1 if bars >= 3 else 0
-    middle = bars - intro - outro
+    phrases, outro. A new section starts at ``split_bar`` when given; a chorus (the drop) starts
+    at ``drop_bar``; ``build`` turns the bars before each chorus into a build-up."""
+    usual_intro, usual_outro = frame_bars(bars)
+    intro = usual_intro if intro is None else max(0, min(intro, bars // 3))
+    outro = usual_outro if outro is None else max(0, min(outro, (bars - intro) // 3))
+    last = bars - outro
+    if drop_bar is not None and intro < drop_bar < last:
+        body = _phrases(intro, drop_bar, ("verse",)) + _phrases(drop_bar, last, _CYCLE[1:] + _CYCLE[:1])
+    else:
+        body = _phrases(intro, last, _CYCLE)
+    out = ([("intro", 0, intro)] if intro else []) + body + ([("outro", last, outro)] if outro else [])
+    out = [s for s in out if s[2] > 0]
+    if split_bar and drop_bar is None:
+        out = _split(out, split_bar)
+    return _builds(out) if build else out
+
+
+def _phrases(start: int, end: int, names: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    middle = end - start
     phrase = 8 if middle >= 32 else 4
     count = max(1, middle // phrase)
-    sections = [("intro", intro)] if intro else []
+    out, at = [], start
     for i in range(count):
-        length = phrase if i < count - 1 else middle - phrase * (count - 1)
-        sections.append((_CYCLE[i % len(_CYCLE)], length))
-    if outro:
-        sections.append(("outro", outro))
-    starts = np.cumsum([0] + [n for _, n in sections])
-    out = [(name, int(start), n) for (name, n), start in zip(sections, starts) if n > 0]
-    return _split(out, split_bar) if split_bar else out
+        length = phrase if i < count - 1 else end - at
+        out.append((names[i % len(names)], at, length))
+        at += length
+    return out
 
 
 def _split(sections: list[tuple[str, int, int]], bar: int) -> list[tuple[str, int, int]]:
@@ -168,6 +190,18 @@ def _split(sections: list[tuple[str, int, int]], bar: int) -> list[tuple[str, in
             out += [(name, start, bar - start), (_AFTER[name], bar, start + n - bar)]
         else:
             out.append((name, start, n))
+    return out
+
+
+def _builds(sections: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The last bars (two, or four of a long section) before each chorus become a build-up."""
+    out: list[tuple[str, int, int]] = []
+    for name, start, n in sections:
+        if out and name == "chorus" and out[-1][0] not in ("chorus", "build") and out[-1][2] >= 4:
+            prev_name, prev_start, prev_n = out.pop()
+            size = 4 if prev_n >= 8 else 2
+            out += [(prev_name, prev_start, prev_n - size), ("build", prev_start + prev_n - size, size)]
+        out.append((name, start, n))
     return out
 
 

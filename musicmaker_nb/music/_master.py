@@ -17,6 +17,7 @@ __all__ = ["Mastered", "TARGET_LUFS", "CEILING_DBTP", "fade", "integrated_loudne
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
 _LIMIT_DBFS = -1.6  # the limiter's sample-peak ceiling, leaving room for inter-sample peaks
+_ATTEMPTS = 3
 _BLOCK_HOPS = 4  # a 400 ms gating block is four 100 ms hops (75 % overlap)
 _SILENCE = -70.0
 _DENORMAL_GUARD = np.float32(1e-30)
@@ -164,7 +165,10 @@ def master(samples: np.ndarray, rate: int, fade_in_s: float = 0.0, fade_out_s: f
 
     The mix is K-weighted once. Gain and limiter are then solved together on that measurement,
     taking K(G x g) as G K(x) g: the limiter's gain moves over milliseconds, slowly next to the
-    filter's memory, and the loudness so found is within 0.01 LU of measuring the result again."""
+    filter's memory, and the loudness so found is within 0.01 LU of measuring the result again.
+    The limiter holds sample peaks under a ceiling that leaves room for inter-sample peaks; where
+    the music's edges are so sharp that its true peak still overshoots (a distorted or pumping
+    mix), the gain is taken back and solved again under a ceiling lowered by the overshoot."""
     out = samples if samples.dtype == np.float32 else samples.astype(np.float32)
     fade(out, rate, fade_in_s, fade_out_s)
     hop = rate // 10
@@ -175,21 +179,21 @@ def master(samples: np.ndarray, rate: int, fade_in_s: float = 0.0, fade_out_s: f
     if not np.isfinite(loudness):
         return Mastered(out, float("-inf"), float("-inf"))
     level = np.maximum(np.abs(channels[0]), np.abs(channels[1]))
-    gain = 10 ** ((TARGET_LUFS - loudness) / 20)
-    for _ in range(6):
-        regions, limited = _limiter_regions(level * gain, rate)
-        loudness = _gated(_limited_hops(hops, weighted, gain, regions, limited, hop))
-        if abs(TARGET_LUFS - loudness) < 0.02:
+    del channels
+    limit_dbfs = _LIMIT_DBFS
+    for attempt in range(_ATTEMPTS):
+        gain, regions, limited, loudness = _solve(level, hops, weighted, loudness, rate, hop, limit_dbfs)
+        out *= np.float32(gain)
+        for (start, end), g in zip(regions, limited):
+            out[start:end] *= g[:, None]
+        peak = true_peak_db(out)
+        overshoot = peak - (CEILING_DBTP - 0.1)
+        if overshoot <= 0.02 or attempt == _ATTEMPTS - 1:
             break
-        gain *= 10 ** ((TARGET_LUFS - loudness) / 20)
-    else:
-        regions, limited = _limiter_regions(level * gain, rate)
-        loudness = _gated(_limited_hops(hops, weighted, gain, regions, limited, hop))
-    del channels, weighted
-    out *= np.float32(gain)
-    for (start, end), g in zip(regions, limited):
-        out[start:end] *= g[:, None]
-    peak = true_peak_db(out)
+        for (start, end), g in zip(regions, limited):  # take it back and try under a lower ceiling
+            out[start:end] /= g[:, None]
+        out *= np.float32(1.0 / gain)
+        limit_dbfs -= overshoot + 0.05
     # the loop stops within 0.02 LU: close that now, where the peak allows
     trim = min(TARGET_LUFS - loudness, CEILING_DBTP - 0.1 - peak)
     if abs(trim) > 0.01:
@@ -199,8 +203,24 @@ def master(samples: np.ndarray, rate: int, fade_in_s: float = 0.0, fade_out_s: f
     return Mastered(out, round(loudness, 3), round(peak, 3))
 
 
-def _limiter_regions(level: np.ndarray, rate: int) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
-    ceiling = 10 ** (_LIMIT_DBFS / 20)
+def _solve(level: np.ndarray, hops: np.ndarray, weighted: np.ndarray, loudness: float, rate: int, hop: int,
+           limit_dbfs: float) -> tuple[float, list[tuple[int, int]], list[np.ndarray], float]:
+    """(gain, limiter regions, their gains, resulting loudness) that bring the mix to the target."""
+    gain = 10 ** ((TARGET_LUFS - loudness) / 20)
+    for _ in range(8):
+        regions, limited = _limiter_regions(level * gain, rate, limit_dbfs)
+        loudness = _gated(_limited_hops(hops, weighted, gain, regions, limited, hop))
+        if abs(TARGET_LUFS - loudness) < 0.02:
+            break
+        gain *= 10 ** ((TARGET_LUFS - loudness) / 20)
+    else:
+        regions, limited = _limiter_regions(level * gain, rate, limit_dbfs)
+        loudness = _gated(_limited_hops(hops, weighted, gain, regions, limited, hop))
+    return gain, regions, limited, loudness
+
+
+def _limiter_regions(level: np.ndarray, rate: int, limit_dbfs: float) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
+    ceiling = 10 ** (limit_dbfs / 20)
     regions = _regions(level > ceiling, 3 * rate // 100)
     return regions, [_limit_gain(level[s:e], ceiling, rate) for s, e in regions]
 

@@ -1,44 +1,55 @@
-"""Prompt -> ``MusicPlan``: a readable, editable description of the piece. Pure: no I/O.
+"""Prompt -> ``MusicPlan``: what the words ask for (``_reading``), decided by the style library
+and the vocabulary's tables, then fitted to the clip (tempo and sections, ``_fit``). Pure.
 
-``plan("upbeat travel vlog", 30)`` reads mood, genre, tempo, key, instruments and arrangement
-words from the prompt (English and Chinese, see ``_tables.KEYWORDS``), fills everything unsaid
-from the mood and genre tables and the seed, and fits tempo and sections to the clip.
+Who decides what, when words disagree: a style named wins; then an occasion that names a
+sound (Christmas, a Chinese festival, a trip to Ireland, "for kids"); then an instrument that
+names a style by its sound (ukulele, guzheng, 808); then a strong mood (sleepy, epic, spooky); then an instrument
+that suggests a style (piano, strings, saxophone); then a mood far from the occasion's (sleepy
+music for a cat video is a lullaby); then the occasion; then a bright pop default. The mood
+is the one named, else the style's when the style is a mood (a lullaby), else the occasion's,
+else the style's own.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
+import math
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
 from . import _fit
-from ._tables import (DEFAULT_MOOD, DRUM_KIT, GENRE_MOOD, GENRES, INSTRUMENTS, KEY_CHOICES, KEYWORDS,
-                      MAX_BPM, MAX_DURATION_S, MIN_BPM, MOODS, PAD_LIKE, PROGRESSIONS, ROLES)
-from ._theory import NOTE_NAMES, pitch_class
+from ._harmony import PROGRESSIONS
+from ._instruments import DRUM_KIT, INSTRUMENTS, ROLES
+from ._reading import MAX_BPM, MIN_BPM, Reading, read
+from ._styles import DEFAULT_STYLE, STYLES, Style
+from ._theory import NOTE_NAMES, SCALES, pitch_class
+from ._vocabulary import DEFAULT_MOOD, INSTRUMENT_STYLES, MOODS, OCCASIONS, STYLE_REFINEMENTS, Occasion
 
-__all__ = ["Section", "MusicPlan", "plan", "prompt_choices", "validate"]
+__all__ = ["Section", "MusicPlan", "plan", "prompt_choices", "validate", "OVERRIDES", "MAX_DURATION_S"]
 
+MAX_DURATION_S = 20 * 60.0
 _METERS = {"4/4": 4, "3/4": 3}
 _FADE_S = {"fade_in": 2.0, "fade_out": 3.0}
-_BPM_RE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:bpm|beats per minute|拍每分钟)|每分钟\s*(\d{1,3})\s*拍")
-# A key is "in d minor" / "key of Bb major", or a capital letter before the mode ("A minor",
-# "C大调"): a lowercase "a major hit" is not a key.
-_ACCIDENTAL = r"(?:#|♯|♭|b(?![a-z])|-sharp|-flat| sharp| flat)?"
-_KEY_RES = (
-    re.compile(rf"(?i:\bin|\bkey of)\s+([a-gA-G]{_ACCIDENTAL})[ -]?(?i:(major|minor))"
-               rf"|([a-g]{_ACCIDENTAL})[ -]?(大调|小调)"),
-    re.compile(rf"(?<![A-Za-z])([A-G]{_ACCIDENTAL})[ -]?((?i:major|minor)|大调|小调)"),
-)
-_MODE_RE = re.compile(r"(?<![a-z])(major|minor)(?: key)?(?![a-z])|(大调|小调)")
+_KEY_CHOICES: dict[str, tuple[str, ...]] = {  # tonics that sit well on most instruments
+    "major": ("C", "D", "Eb", "F", "G", "A", "Bb"),
+    "minor": ("A", "C", "D", "E", "F", "G", "B"),
+}
+# instruments whose sound alone names a style (a guzheng is Chinese whatever the mood)
+_DEFINING = frozenset({"nylon guitar", "banjo", "bagpipe", "tin whistle", "erhu", "koto", "dizi", "shakuhachi",
+                       "shamisen", "sitar", "808 bass", "steel drums", "mandolin"})
+_MOOD_CLASH = 0.35  # an explicit mood this far in energy from the occasion's chooses the style itself
+_TEMPO_WINDOW = 0.22  # of the style's range, either side of the mood's place in it
+_PROPER = ("Chinese", "Japanese", "Indian", "Celtic", "Christmas", "EDM", "Latin", "Children's")
+OVERRIDES = ("mood", "style", "tempo_bpm", "key", "mode", "meter", "instruments", "drums", "fade_in_s",
+             "fade_out_s", "energy", "intro", "ending", "drop_s", "build")
 
 
 @dataclass(frozen=True)
 class Section:
-    name: str  # intro, verse, chorus, bridge, outro
+    name: str  # intro, verse, build, chorus, bridge, outro
     start_bar: int
     bars: int
     start_s: float
@@ -47,14 +58,14 @@ class Section:
 
 @dataclass
 class MusicPlan:
-    """What will be played. Edit a field and call ``generate`` again, or use ``with_changes`` to
-    re-plan (re-fit tempo and sections) with some choices forced."""
+    """What will be played. Use ``with_changes`` to re-plan (tempo and sections re-fitted) with
+    some choices forced; ``MusicPlan.from_dict(plan.to_dict())`` gives the same plan back."""
 
     prompt: str
     duration_s: float
     seed: int
     mood: str
-    genre: str
+    style: str
     tempo_bpm: float
     key: str  # tonic, e.g. "A"
     mode: str  # "major" | "minor"
@@ -62,7 +73,9 @@ class MusicPlan:
     instruments: dict[str, str]  # role (chords, bass, melody, pad, arp, timpani, drums) -> instrument
     sections: tuple[Section, ...]
     energy: tuple[float, ...]  # 0..1 per section
-    progression: str  # key into the progression table
+    harmony: str  # key into _harmony.PROGRESSIONS
+    level: float = 0.7  # 0..1, the energy asked for: the busiest section's; the others follow from it
+    scale: str = ""  # the melody's scale (see _theory.SCALES)
     swing: float = 0.5
     fade_in_s: float = 0.0
     fade_out_s: float = 0.0
@@ -70,10 +83,16 @@ class MusicPlan:
     cuts: tuple[tuple[float, float], ...] = ()  # (time, strength) as given
     fit: _fit.CutFit = field(default_factory=lambda: _fit.CutFit((), (), None, None))
     overrides: dict[str, Any] = field(default_factory=dict)
+    occasion: str | None = None
+    reasons: tuple[str, ...] = ()  # the words that decided, as written ("sleepy", "cat video")
 
     @property
     def key_name(self) -> str:
         return f"{self.key} {self.mode}"
+
+    @property
+    def family(self) -> str:
+        return STYLES[self.style].family
 
     @property
     def beats_per_bar(self) -> int:
@@ -96,18 +115,35 @@ class MusicPlan:
     def cut_offsets_ms(self) -> tuple[float, ...]:
         return self.fit.offsets_ms
 
+    @property
+    def title(self) -> str:
+        """'Sleepy lullaby', 'Chill lo-fi hip hop', 'Epic trailer'."""
+        style = STYLES[self.style].label
+        mood = MOODS[self.mood].label
+        if mood.lower() in style.lower():
+            return style
+        return f"{mood} {style if style.startswith(_PROPER) else style[0].lower() + style[1:]}"
+
     def describe(self) -> str:
-        """One line: 'Lo-fi hip hop, 84 BPM, A minor, electric piano + bass + drums, 30.0 s'."""
+        """One line: 'Sleepy lullaby, 70 BPM, F major, music box + harp + strings, 30.0 s'."""
         names = list(dict.fromkeys(self.instruments.values()))
-        return (f"{GENRES[self.genre].label}, {self.tempo_bpm:.4g} BPM, {self.key_name}, "
-                f"{' + '.join(names)}, {self.duration_s:.1f} s")
+        return f"{self.title}, {self.tempo_bpm:.4g} BPM, {self.key_name}, {' + '.join(names)}, {self.duration_s:.1f} s"
+
+    def why(self) -> str:
+        """The words that decided, or what was assumed: 'sleepy, cat video'."""
+        return ", ".join(self.reasons) if self.reasons else "no style or mood words I know, so a bright default"
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        data["key_name"] = self.key_name
-        data["description"] = self.describe()
-        data["cut_offsets_ms"] = list(self.fit.offsets_ms)
+        data.update(key_name=self.key_name, description=self.describe(), why=self.why(), family=self.family,
+                    cut_offsets_ms=list(self.fit.offsets_ms))
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MusicPlan:
+        """Re-plan from what ``to_dict`` wrote (prompt, duration, seed, cuts and forced choices)."""
+        return plan(data["prompt"], data["duration_s"], data["seed"], [tuple(c) for c in data.get("cuts", ())],
+                    **data.get("overrides", {}))
 
     def with_changes(self, **overrides: Any) -> MusicPlan:
         """The same prompt, duration, seed and cuts re-planned with more choices forced."""
@@ -120,52 +156,81 @@ def plan(prompt: str, duration_s: float, seed: int | None = None,
 
     ``seed`` None derives one from the prompt, so the same prompt always gives the same piece.
     ``cuts`` are scene-cut times (or ``(time, strength)`` pairs). ``overrides`` force any of
-    mood, genre, tempo_bpm, key, mode, meter, instruments, drums (bool), fade_in_s, fade_out_s.
+    ``OVERRIDES``: mood, style, tempo_bpm, key, mode, meter, instruments, drums (bool),
+    fade_in_s, fade_out_s, energy (0..1), intro / ending ("none", "short", "long"), drop_s, build.
     """
     duration_s = _check_duration(duration_s)
     prompt = "" if prompt is None else str(prompt)
     _check_overrides(overrides)
+    forced = {k: v for k, v in overrides.items() if v is not None}
     seed = _seed(prompt) if seed is None else int(seed)
-    words = {**_read_prompt(prompt), **{k: v for k, v in overrides.items() if v is not None}}
-    rng = np.random.default_rng([seed, 0])
-    mood, genre = _mood_and_genre(words)
-    mode = words.get("mode", MOODS[mood].mode)
-    key = _key(words, mode, rng)
-    meter = words.get("meter", "4/4")
-    if meter not in _METERS:
-        raise ValueError(f"meter: {meter!r} must be one of {sorted(_METERS)}")
+    reading = read(prompt)
+    style_name, mood_name, occasion = _style_and_mood(reading, forced)
+    style, mood = STYLES[style_name], MOODS[mood_name]
+    mode = forced.get("mode") or reading.mode or _mode(style, mood_name, forced, reading)
+    meter = forced.get("meter", style.meter)
     beats = _METERS[meter]
     fit_cuts = _fit.normalize_cuts(cuts, duration_s)
-    tempo, offset = _tempo(words, mood, genre, duration_s, beats, fit_cuts, rng)
-    sections = _sections(duration_s, tempo, beats, fit_cuts, offset)
-    peak = MOODS[mood].energy
+    # each choice draws from its own stream, so forcing one (a key) leaves the others (the tempo) as they were
+    tempo, offset = _tempo(forced.get("tempo_bpm", reading.tempo_bpm), style, mood.pace + reading.pace,
+                           duration_s, beats, fit_cuts, np.random.default_rng([seed, 0, 2]))
+    peak = float(np.clip(forced.get("energy", mood.energy + reading.energy), 0.05, 1.0))
+    sections = _sections(duration_s, tempo, beats, fit_cuts, offset, reading, forced, style)
     return MusicPlan(
-        prompt=prompt, duration_s=duration_s, seed=seed, mood=mood, genre=genre, tempo_bpm=tempo,
-        key=key, mode=mode, meter=meter, instruments=_instruments(words, genre),
-        sections=sections, energy=tuple(_fit.section_energy(s.name, peak) for s in sections),
-        progression=MOODS[mood].progressions, swing=GENRES[genre].swing,
-        fade_in_s=float(words.get("fade_in_s", _FADE_S["fade_in"] if "fade_in" in words else 0.0)),
-        fade_out_s=float(words.get("fade_out_s", _FADE_S["fade_out"] if "fade_out" in words else 0.0)),
+        prompt=prompt, duration_s=duration_s, seed=seed, mood=mood_name, style=style_name, tempo_bpm=tempo,
+        key=_key(forced.get("key") or reading.key, mode, style, np.random.default_rng([seed, 0, 1])), mode=mode,
+        meter=meter,
+        instruments=_instruments(reading, forced, style), sections=sections,
+        energy=tuple(_fit.section_energy(s.name, peak) for s in sections), harmony=style.harmony, level=peak,
+        scale=style.scales[mode == "minor"] or mode, swing=style.swing if meter == style.meter else 0.5,
+        fade_in_s=float(forced.get("fade_in_s", _FADE_S["fade_in"] if reading.flag("fade_in") else 0.0)),
+        fade_out_s=float(forced.get("fade_out_s", _FADE_S["fade_out"] if reading.flag("fade_out") else 0.0)),
         offset_s=offset, cuts=tuple((c.time_s, c.strength) for c in fit_cuts),
-        fit=_fit.report(fit_cuts, tempo, beats, offset), overrides=dict(overrides),
+        fit=_fit.report(fit_cuts, tempo, beats, offset), overrides=dict(overrides), occasion=occasion,
+        reasons=_reasons(reading),
     )
 
 
-_OVERRIDES = ("mood", "genre", "tempo_bpm", "key", "mode", "meter", "instruments", "drums",
-              "fade_in_s", "fade_out_s")
+def prompt_choices(prompt: str) -> dict[str, Any]:
+    """What a prompt says about the music, e.g. ``{'mood': 'happy', 'occasion': 'travel'}``; ``{}`` if nothing."""
+    reading = read(prompt)
+    out: dict[str, Any] = {}
+    for match in reading.matches:
+        if match.field == "instrument":
+            out.setdefault("instrument", []).append(match.value)
+        else:
+            out.setdefault(match.field, match.value)
+    out.update({k: v for k, v in (("tempo_bpm", reading.tempo_bpm), ("key", reading.key), ("mode", reading.mode),
+                                   ("drop_s", reading.drop_s)) if v is not None})
+    return out
 
 
 def _check_overrides(overrides: dict[str, Any]) -> None:
-    unknown = sorted(set(overrides) - set(_OVERRIDES))
+    unknown = sorted(set(overrides) - set(OVERRIDES))
     if unknown:
-        raise TypeError(f"plan() got unknown override(s) {unknown}; choose from {list(_OVERRIDES)}")
-    for name, table in (("mood", MOODS), ("genre", GENRES)):
+        raise TypeError(f"plan() got unknown override(s) {unknown}; choose from {list(OVERRIDES)}")
+    for name, table in (("mood", MOODS), ("style", STYLES)):
         if overrides.get(name) is not None and overrides[name] not in table:
             raise ValueError(f"{name}: {overrides[name]!r} is not one of {sorted(table)}")
+    for name in ("tempo_bpm", "energy", "drop_s", "fade_in_s", "fade_out_s"):
+        if overrides.get(name) is not None:
+            _check_number(overrides[name], name)
+    for name in ("drums", "build"):
+        if overrides.get(name) is not None and not isinstance(overrides[name], (bool, np.bool_)):
+            raise TypeError(f"{name}: {overrides[name]!r} must be True or False")
     if overrides.get("tempo_bpm") is not None:
         _check_tempo(overrides["tempo_bpm"], "tempo_bpm")
     if overrides.get("mode") is not None and overrides["mode"] not in ("major", "minor"):
         raise ValueError(f"mode: {overrides['mode']!r} must be 'major' or 'minor'")
+    if overrides.get("meter") is not None and overrides["meter"] not in _METERS:
+        raise ValueError(f"meter: {overrides['meter']!r} must be one of {sorted(_METERS)}")
+    if overrides.get("energy") is not None and not 0.0 <= float(overrides["energy"]) <= 1.0:
+        raise ValueError(f"energy: {overrides['energy']!r} must be between 0 and 1")
+    for name in ("intro", "ending"):
+        if overrides.get(name) is not None and overrides[name] not in ("none", "short", "long"):
+            raise ValueError(f"{name}: {overrides[name]!r} must be 'none', 'short' or 'long'")
+    if overrides.get("instruments") is not None:
+        _check_instruments(overrides["instruments"])
 
 
 def _check_duration(duration_s: float) -> float:
@@ -179,119 +244,129 @@ def _check_duration(duration_s: float) -> float:
     return value
 
 
+def _check_number(value: Any, name: str) -> float:
+    """A finite number, at least 0 (seconds, BPM or a level), or a ValueError naming the field."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: {value!r} is not a number") from None
+    if not (math.isfinite(number) and number >= 0.0):
+        raise ValueError(f"{name}: {value!r} must be a finite number, at least 0")
+    return number
+
+
 def _check_tempo(tempo: float, name: str) -> float:
     if not (MIN_BPM <= float(tempo) <= MAX_BPM):
         raise ValueError(f"{name}: {tempo!r} BPM is outside {MIN_BPM:.0f}-{MAX_BPM:.0f} BPM")
     return float(tempo)
 
 
+def _check_instruments(instruments: dict[str, str]) -> None:
+    if not instruments:
+        raise ValueError("instruments: a plan needs at least one part, e.g. {'chords': 'piano'}")
+    for role, name in instruments.items():
+        if role not in ROLES:
+            raise ValueError(f"instruments: role {role!r} is not one of {list(ROLES)}")
+        if name not in INSTRUMENTS and name != DRUM_KIT:
+            raise ValueError(f"instruments: {role}={name!r} is not one of {sorted(INSTRUMENTS)} or {DRUM_KIT!r}")
+
+
 def _seed(prompt: str) -> int:
     return zlib.crc32(" ".join(prompt.lower().split()).encode("utf-8"))
 
 
-def prompt_choices(prompt: str) -> dict[str, Any]:
-    """What a prompt says about the music, e.g. ``{'mood': 'happy', 'genre': 'pop'}``; ``{}`` if nothing."""
-    return _read_prompt(prompt)
+def _occasion(reading: Reading) -> Occasion | None:
+    """The occasion that speaks: one that names a sound (Christmas, "for kids"), else the first
+    particular one (a yoga studio's promo is about yoga), else the first."""
+    found = [OCCASIONS[m.value] for m in reading.all("occasion")]
+    return next((o for o in found if o.strong), next((o for o in found if not o.generic), found[0] if found else None))
 
 
-def _read_prompt(prompt: str) -> dict[str, Any]:
-    """The choices a prompt states: {'mood': 'sad', 'instrument': [...], 'tempo_bpm': 90.0, ...}."""
-    text = " ".join(prompt.lower().split())
-    words: dict[str, Any] = {}
-    text = _read_tempo(text, words)
-    _read_key(prompt, words)
-    found = []
-    for keyword in sorted(KEYWORDS, key=len, reverse=True):
-        for match in _keyword_re(keyword).finditer(text):
-            found.append((match.start(), *KEYWORDS[keyword]))
-            text = text[:match.start()] + " " * len(keyword) + text[match.end():]
-    for _, name, value in sorted(found):
-        if name == "instrument":
-            words.setdefault("instrument", []).append(value)
-        elif name == "drums":
-            words["drums"] = False
-        else:
-            words.setdefault(name, value)
-    return words
+def _style_and_mood(reading: Reading, forced: dict[str, Any]) -> tuple[str, str, str | None]:
+    """(style, mood, occasion) by the order of precedence in the module docstring."""
+    occasion = _occasion(reading)
+    named_mood = forced.get("mood") or (reading.first("mood").value if reading.first("mood") else None)
+    style = forced.get("style") or _style(reading, named_mood, occasion)
+    # some styles are a mood (a lullaby for a baby video is sleepy, not the baby's playful)
+    implied = STYLES[style].mood if STYLES[style].mood_intrinsic else None
+    mood = named_mood or implied or (occasion.mood if occasion else None)
+    return style, mood or STYLES[style].mood, occasion.label if occasion else None
 
 
-def _keyword_re(keyword: str) -> re.Pattern[str]:
-    if keyword.isascii():
-        return re.compile(rf"(?<![a-z0-9]){re.escape(keyword)}(?![a-z0-9])")
-    return re.compile(re.escape(keyword))
+def _style(reading: Reading, named_mood: str | None, occasion: Occasion | None) -> str:
+    instruments = [m.value for m in reading.all("instrument")]
+    named = reading.first("style")
+    if named:
+        return next((STYLE_REFINEMENTS[(named.value, i)] for i in instruments
+                     if (named.value, i) in STYLE_REFINEMENTS), named.value)
+    strong_mood = named_mood is not None and MOODS[named_mood].strong
+    if occasion is not None and occasion.strong and not strong_mood:
+        return occasion.style
+    defining = next((INSTRUMENT_STYLES[i] for i in instruments if i in _DEFINING), None)
+    if defining:
+        return defining
+    if strong_mood:
+        return MOODS[named_mood].style
+    suggested = next((INSTRUMENT_STYLES[i] for i in instruments if i in INSTRUMENT_STYLES), None)
+    if suggested:
+        return suggested
+    if named_mood and (occasion is None or abs(MOODS[named_mood].energy - MOODS[occasion.mood].energy) > _MOOD_CLASH):
+        return MOODS[named_mood].style
+    return occasion.style if occasion is not None else MOODS[DEFAULT_MOOD].style
 
 
-def _read_tempo(text: str, words: dict[str, Any]) -> str:
-    match = _BPM_RE.search(text)
-    if match:
-        value = float(match.group(1) or match.group(2))
-        if not (MIN_BPM <= value <= MAX_BPM):
-            raise ValueError(f"prompt: asks for {value:g} BPM, but tempo_bpm must be "
-                             f"{MIN_BPM:.0f}-{MAX_BPM:.0f} BPM")
-        words["tempo_bpm"] = value
-        text = text[:match.start()] + " " + text[match.end():]
-    return text
+def _mode(style: Style, mood: str, forced: dict[str, Any], reading: Reading) -> str:
+    """A mood asked for sets the mode; otherwise the style's own, then the mood's, then the
+    occasion's ("emotional piano for a memorial" is in minor)."""
+    if (forced.get("mood") or reading.first("mood")) and MOODS[mood].mode:
+        return MOODS[mood].mode
+    occasion = _occasion(reading)
+    return style.mode or MOODS[mood].mode or (MOODS[occasion.mood].mode if occasion else "") or "major"
 
 
-def _read_key(prompt: str, words: dict[str, Any]) -> None:
-    for pattern in _KEY_RES:
-        match = pattern.search(prompt)
-        if match:
-            tonic, mode = [g for g in match.groups() if g is not None][:2]
-            words["key"] = NOTE_NAMES[pitch_class(tonic)]
-            words["mode"] = "major" if mode.lower() in ("major", "大调") else "minor"
-            return
-    match = _MODE_RE.search(prompt.lower())
-    if match:
-        words["mode"] = "major" if (match.group(1) or match.group(2)) in ("major", "大调") else "minor"
+def _key(asked: str | None, mode: str, style: Style, rng: np.random.Generator) -> str:
+    if asked:
+        return NOTE_NAMES[pitch_class(str(asked))]
+    return str(rng.choice(style.keys or _KEY_CHOICES[mode]))
 
 
-def _mood_and_genre(words: dict[str, Any]) -> tuple[str, str]:
-    mood, genre = words.get("mood"), words.get("genre")
-    if mood is None:
-        mood = GENRE_MOOD[genre] if genre else DEFAULT_MOOD
-    return mood, genre or MOODS[mood].genre
-
-
-def _key(words: dict[str, Any], mode: str, rng: np.random.Generator) -> str:
-    if words.get("key"):
-        return NOTE_NAMES[pitch_class(str(words["key"]))]
-    return str(rng.choice(KEY_CHOICES[mode]))
-
-
-def _tempo_range(words: dict[str, Any], mood: str, genre: str) -> tuple[float, float]:
-    (m_low, m_high), (g_low, g_high) = MOODS[mood].tempo, GENRES[genre].tempo
-    low, high = max(m_low, g_low), min(m_high, g_high)
-    if low > high:  # a mood the genre cannot take at its tempo (sad EDM): the genre's tempo wins
-        low, high = g_low, g_high
-    third = (high - low) / 3.0
-    if words.get("pace") == "slow":
-        return low, low + third
-    if words.get("pace") == "fast":
-        return high - third, high
-    return low, high
-
-
-def _tempo(words: dict[str, Any], mood: str, genre: str, duration_s: float, beats: int,
+def _tempo(asked: float | None, style: Style, pace: float, duration_s: float, beats: int,
            cuts: tuple[_fit.Cut, ...], rng: np.random.Generator) -> tuple[float, float]:
-    if words.get("tempo_bpm") is not None:  # a tempo asked for is kept; cuts still pick the phase
-        tempo = _check_tempo(words["tempo_bpm"], "tempo_bpm")
+    """(tempo, first downbeat): a tempo asked for is kept (cuts still pick the phase); otherwise
+    the mood's place in the style's range, a little either way, fitted to the clip."""
+    if asked is not None:
+        tempo = _check_tempo(asked, "tempo_bpm")
         return tempo, _fit.fit_tempo(duration_s, beats, tempo, tempo, tempo, cuts)[1] if cuts else 0.0
-    low, high = _tempo_range(words, mood, genre)
-    preferred = float(rng.uniform(low + 0.2 * (high - low), high - 0.2 * (high - low)))
-    tempo, offset = _fit.fit_tempo(duration_s, beats, low, high, preferred, cuts)
+    low, high = style.tempo
+    width = high - low
+    centre = low + float(np.clip(pace, 0.0, 1.0)) * width
+    window = (max(low, centre - _TEMPO_WINDOW * width), min(high, centre + _TEMPO_WINDOW * width))
+    preferred = float(np.clip(centre + rng.uniform(-0.08, 0.08) * width, *window))
+    tempo, offset = _fit.fit_tempo(duration_s, beats, window[0], window[1], preferred, cuts)
     return round(tempo, 3), offset
 
 
-def _sections(duration_s: float, tempo: float, beats: int, cuts: tuple[_fit.Cut, ...],
-              offset: float) -> tuple[Section, ...]:
+def _frame(asked: str | None, usual: int, bars: int) -> int | None:
+    if asked is None:
+        return None
+    return {"none": 0, "short": min(1, usual), "long": max(2, usual * 2) if bars >= 8 else usual}[asked]
+
+
+def _sections(duration_s: float, tempo: float, beats: int, cuts: tuple[_fit.Cut, ...], offset: float,
+              reading: Reading, forced: dict[str, Any], style: Style) -> tuple[Section, ...]:
     bar_s = 60.0 * beats / tempo
     bars = _fit.body_bars(duration_s - offset, bar_s)
     split = None
     if cuts:
         big = max(cuts, key=lambda c: (c.strength, -c.time_s))
         split = round((big.time_s - offset) / bar_s)
-    laid = _fit.layout(bars, split) or [("outro", 0, 0)]
+    drop_s = forced.get("drop_s", reading.drop_s)
+    usual_intro, usual_outro = _fit.frame_bars(bars)
+    build = forced.get("build", reading.flag("build", style.family == "electronic" or style.groove == "trailer"))
+    laid = _fit.layout(bars, split, intro=_frame(forced.get("intro", reading.flag("intro")), usual_intro, bars),
+                       outro=_frame(forced.get("ending", reading.flag("ending")), usual_outro, bars),
+                       drop_bar=None if drop_s is None else round((float(drop_s) - offset) / bar_s),
+                       build=bool(build)) or [("outro", 0, 0)]
     out = []
     for i, (name, start, n) in enumerate(laid):
         start_s = 0.0 if i == 0 else offset + start * bar_s
@@ -300,28 +375,53 @@ def _sections(duration_s: float, tempo: float, beats: int, cuts: tuple[_fit.Cut,
     return tuple(out)
 
 
-def _instruments(words: dict[str, Any], genre: str) -> dict[str, str]:
-    if words.get("instruments"):
-        return dict(words["instruments"])
-    parts = dict(GENRES[genre].parts)
-    for name in dict.fromkeys(words.get("instrument", [])):
-        parts[_role_for(name, genre, parts)] = name
-    if words.get("drums") is False:
+def _instruments(reading: Reading, forced: dict[str, Any], style: Style) -> dict[str, str]:
+    if forced.get("instruments"):
+        return dict(forced["instruments"])
+    named = [n for n in dict.fromkeys(m.value for m in reading.all("instrument")) if n != DRUM_KIT]
+    if reading.first("only") and named:
+        parts = _solo(named)
+    else:
+        parts = dict(style.parts)
+        for name in named:
+            parts[_role_for(name, parts)] = name
+    drums = forced.get("drums", reading.flag("drums"))
+    if drums is None and DRUM_KIT in (m.value for m in reading.all("instrument")):
+        drums = True
+    if drums is False:
         parts.pop("drums", None)
         parts.pop("timpani", None)
-    elif words.get("drums") is True and "drums" not in parts:
+    elif drums is True and "drums" not in parts:
         parts["drums"] = DRUM_KIT
+    return {role: parts[role] for role in ROLES if role in parts}
+
+
+def _solo(named: list[str]) -> dict[str, str]:
+    """'just piano': the first instrument plays the harmony and the tune, a second one the tune."""
+    first = named[0]
+    parts = {"chords": first, "melody": named[1] if len(named) > 1 else first}
+    if INSTRUMENTS[first].role == "bass":
+        parts = {"bass": first}
     return parts
 
 
-def _role_for(instrument: str, genre: str, parts: dict[str, str]) -> str:
-    """Where a named instrument goes: sustained ones pad, a guitar strums the chords, the rest
-    take the tune (the arpeggio in genres without one)."""
-    if instrument in PAD_LIKE:
-        return "pad"
-    if instrument == "acoustic guitar" and genre != "acoustic":
-        return "chords"
-    return "melody" if "melody" in parts or "arp" not in parts else "arp"
+def _role_for(instrument: str, parts: dict[str, str]) -> str:
+    """Where a named instrument goes: its own part (a pad, the bass, the chords), and a tune
+    instrument takes the melody, or the arpeggio in a style without a melody."""
+    role = INSTRUMENTS[instrument].role
+    if role == "melody" and "melody" not in parts and "arp" in parts:
+        return "arp"
+    if role == "arp" and "arp" not in parts and "chords" not in parts:
+        return "melody"
+    return role
+
+
+def _reasons(reading: Reading) -> tuple[str, ...]:
+    deciding = ("style", "mood", "occasion", "instrument", "pace", "energy", "only")
+    words: Iterable[str] = (m.text for m in reading.matches if m.field in deciding)
+    extras = [f"{reading.tempo_bpm:g} BPM" if reading.tempo_bpm else "",
+              f"{reading.key or ''} {reading.mode or ''}".strip()]
+    return tuple(dict.fromkeys([*words, *(e for e in extras if e)]))[:6]
 
 
 def validate(music: MusicPlan) -> MusicPlan:
@@ -333,15 +433,13 @@ def validate(music: MusicPlan) -> MusicPlan:
         raise ValueError(f"mode: {music.mode!r} must be 'major' or 'minor'")
     if music.meter not in _METERS:
         raise ValueError(f"meter: {music.meter!r} must be one of {sorted(_METERS)}")
-    if music.progression not in PROGRESSIONS:
-        raise ValueError(f"progression: {music.progression!r} is not one of {sorted(PROGRESSIONS)}")
-    if not music.instruments:
-        raise ValueError("instruments: a plan needs at least one part, e.g. {'chords': 'piano'}")
-    for role, name in music.instruments.items():
-        if role not in ROLES:
-            raise ValueError(f"instruments: role {role!r} is not one of {list(ROLES)}")
-        if name not in INSTRUMENTS and name != DRUM_KIT:
-            raise ValueError(f"instruments: {role}={name!r} is not one of {sorted(INSTRUMENTS)} or {DRUM_KIT!r}")
+    if music.style not in STYLES:
+        raise ValueError(f"style: {music.style!r} is not one of {sorted(STYLES)}")
+    if music.harmony not in PROGRESSIONS:
+        raise ValueError(f"harmony: {music.harmony!r} is not one of {sorted(PROGRESSIONS)}")
+    if music.scale not in SCALES:
+        raise ValueError(f"scale: {music.scale!r} is not one of {sorted(SCALES)}")
+    _check_instruments(music.instruments)
     if len(music.energy) != len(music.sections) or not all(0.0 <= e <= 1.0 for e in music.energy):
         raise ValueError("energy: needs one value in 0..1 per section")
     if not 0.0 <= music.offset_s < music.beat_s:

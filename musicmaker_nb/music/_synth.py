@@ -7,44 +7,24 @@ so renders in different threads do not share voices.
 from __future__ import annotations
 
 import functools
-import os
+from collections import Counter
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 
+from ._grooves import KICKS
 from ._score import Part, Score
+from ._soundfonts import SOUNDFONT_ENV, resolve_soundfont
 
-__all__ = ["SAMPLE_RATE", "SOUNDFONT_ENV", "resolve_soundfont", "render"]
+__all__ = ["SAMPLE_RATE", "SOUNDFONT_ENV", "resolve_soundfont", "render", "render_stems"]
 
 SAMPLE_RATE = 44100
-SOUNDFONT_ENV = "MUSICMAKER_SOUNDFONT"
 _GAIN_DB = -6.0  # headroom for many voices; the master sets the final level
 # Cymbals ring for seconds whatever the note-off says: each gets a drum channel of its own
 # that is quick-released at the note's end.
 _CYMBALS = (49, 51, 57, 52, 53, 55)
 _CHOKE_CHANNEL = 10
-
-
-def _bundled() -> Path:
-    import pretty_midi
-
-    return Path(pretty_midi.__file__).with_name("TimGM6mb.sf2")
-
-
-def resolve_soundfont(soundfont: str | os.PathLike[str] | None = None) -> Path:
-    """The argument, else ``$MUSICMAKER_SOUNDFONT``, else the GM bank shipped with pretty_midi."""
-    if soundfont is not None:
-        return _existing(Path(soundfont), "soundfont")
-    if os.environ.get(SOUNDFONT_ENV):
-        return _existing(Path(os.environ[SOUNDFONT_ENV]), SOUNDFONT_ENV)
-    return _existing(_bundled(), "soundfont (pretty_midi's bundled TimGM6mb.sf2)")
-
-
-def _existing(path: Path, name: str) -> Path:
-    path = path.expanduser()
-    if not path.is_file():
-        raise ValueError(f"{name}: no SoundFont file at {str(path)!r} (give an .sf2/.sf3 path)")
-    return path.resolve()
 
 
 @functools.lru_cache(maxsize=4)
@@ -66,12 +46,25 @@ def _clone(path: Path):
 
 
 def render(score: Score, soundfont: Path, parts: tuple[Part, ...] | None = None) -> np.ndarray:
-    """Float32 samples, shape (round(duration * 44100), 2), of the given parts (default: all).
+    """Float32 samples, shape (round(duration * 44100), 2): the dry sum of the given parts
+    (default: all), each at its channel volume and centred."""
+    out = np.zeros((_length(score), 2), dtype=np.float32)
+    for stem in render_stems(score, soundfont, parts).values():
+        out += stem
+    return out
+
+
+def render_stems(score: Score, soundfont: Path, parts: tuple[Part, ...] | None = None, *,
+                 pans: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
+    """role -> that part's dry float32 samples (n, 2), for the mixer to place and treat; the
+    kick drum is a stem of its own ("kick"), apart from the rest of the kit. ``pans`` places
+    each role (-1 left .. 1 right, constant power) as it is synthesised, which costs nothing.
 
     SoundFont voices do not interact (no voice stealing below 256 voices, channel settings fixed),
-    so the mix is the sum of its notes. Each distinct note (channel, pitch, velocity, length) is
-    synthesised once with its release tail and then added wherever it recurs: music repeats,
-    and adding a cached note costs a tenth of synthesising it again.
+    so a part is the sum of its notes. Each distinct note (channel, pitch, velocity, length) is
+    synthesised once with its release tail and added wherever it recurs: music repeats, and
+    adding a cached note costs a tenth of synthesising it again. Notes heard once are added
+    straight from a reused scratch buffer and never copied.
     """
     parts = score.parts if parts is None else parts
     synth = _clone(soundfont)
@@ -80,32 +73,52 @@ def render(score: Score, soundfont: Path, parts: tuple[Part, ...] | None = None)
         for channel in channels:
             synth.channel_set_preset_number(channel, part.program, part.is_drum)
             synth.channel_midi_control(channel, 7, part.volume)
-            synth.channel_midi_control(channel, 10, part.pan)
-    out = np.zeros((round(score.duration_s * SAMPLE_RATE), 2), dtype=np.float32)
-    cache: dict[tuple[int, int, int, int, bool], np.ndarray] = {}
+            synth.channel_midi_control(channel, 10, round(64 + 63 * float((pans or {}).get(part.role, 0.0))))
+    length = _length(score)
+    scratch = np.empty((_SCRATCH_S * SAMPLE_RATE, 2), dtype=np.float32)
+    stems: dict[str, np.ndarray] = {}
     for part in parts:
-        for start, key in _notes(part, len(out)):
+        notes = _notes(part, length)
+        uses = Counter(key for _, key in notes)
+        cache: dict[tuple[int, int, int, int, bool], np.ndarray] = {}
+        for start, key in notes:
             wave = cache.get(key)
             if wave is None:
-                wave = cache[key] = _synthesise(synth, *key)
-            stop = min(len(out), start + len(wave))
+                wave = _synthesise(synth, scratch, *key)
+                if uses[key] > 1:
+                    wave = cache[key] = wave.copy()
+            role = "kick" if part.is_drum and key[1] in KICKS else part.role  # the kick joins the bass's bus
+            out = stems.get(role)
+            if out is None:
+                out = stems[role] = np.zeros((length, 2), dtype=np.float32)
+            stop = min(length, start + len(wave))
             out[start:stop] += wave[: stop - start]
-    return out
+    return stems
+
+
+def _length(score: Score) -> int:
+    return round(score.duration_s * SAMPLE_RATE)
 
 
 _LENGTH_QUANTUM = 512  # note lengths are rounded to 11.6 ms so that repeated notes share a rendering
 _VELOCITY_QUANTUM = 8  # 16 loudness steps, about as fine as a player controls
-_MAX_TAIL = 4 * SAMPLE_RATE
+# A release rings at most this long: longer tails (pads, strings, cymbals) are faded out over
+# their last quarter. Under the next notes and the reverb's own tail nobody hears the difference,
+# and the tails were most of what was synthesised and added.
+_MAX_TAIL = SAMPLE_RATE
 _TAIL_CHUNK = 4096  # rendering past a voice's end costs next to nothing
 _SILENT = 1e-7  # -140 dBFS: the floor for notes too soft to have a peak worth the name
-_TAIL_FLOOR = 1e-4  # -80 dB
+_TAIL_FLOOR = 1e-3  # -60 dB
+_LONG_NOTE = SAMPLE_RATE  # notes longer than this share coarser loudness steps (a held note's level)
+_SCRATCH_S = 64  # a note longer than this (minus its tail) gets a buffer of its own
 
 
 def _notes(part: Part, length: int) -> list[tuple[int, tuple[int, int, int, int, bool]]]:
     """(start sample, (channel, pitch, velocity, length, choke)) per note that starts in time."""
     starts = np.round(part.start * SAMPLE_RATE).astype(np.int64)
     lengths = np.round((part.end - part.start) * SAMPLE_RATE / _LENGTH_QUANTUM).astype(np.int64) * _LENGTH_QUANTUM
-    velocity = np.clip(np.round(part.velocity / _VELOCITY_QUANTUM) * _VELOCITY_QUANTUM, 1, 127).astype(np.int64)
+    quantum = np.where(lengths > _LONG_NOTE, 2 * _VELOCITY_QUANTUM, _VELOCITY_QUANTUM)
+    velocity = np.clip(np.round(part.velocity / quantum) * quantum, 1, 127).astype(np.int64)
     channel = np.full(len(part), part.channel, dtype=np.int64)
     choke = np.zeros(len(part), dtype=bool)
     if part.is_drum:  # cymbals: a channel each, quick-released at the note's end
@@ -118,10 +131,13 @@ def _notes(part: Part, length: int) -> list[tuple[int, tuple[int, int, int, int,
     return [(start, (ch, pitch, vel, n, ck)) for start, ch, pitch, vel, n, ck in rows]
 
 
-def _synthesise(synth, channel: int, pitch: int, velocity: int, length: int, choke: bool) -> np.ndarray:
-    """One note, from note-on through its release until it is 80 dB below its own peak (at most
-    4 s of tail): inaudible under the music, and the end of the piece is faded anyway."""
-    wave = np.empty((length + _MAX_TAIL, 2), dtype=np.float32)
+def _synthesise(synth, scratch: np.ndarray, channel: int, pitch: int, velocity: int, length: int,
+                choke: bool) -> np.ndarray:
+    """One note, from note-on through its release until it is 60 dB below its own peak (at most
+    a second of tail, faded): inaudible under the music, and the end of the piece is faded
+    anyway. The result is a view into ``scratch`` (or a buffer of its own for a very long note)."""
+    size = length + _MAX_TAIL
+    wave = scratch[:size] if size <= len(scratch) else np.empty((size, 2), dtype=np.float32)
     synth.channel_note_on(channel, pitch, velocity / 127.0)
     synth.render(wave[:length])
     if choke:
@@ -141,7 +157,13 @@ def _synthesise(synth, channel: int, pitch: int, velocity: int, length: int, cho
     last = wave[max(length, end - 2 * _TAIL_CHUNK):end].reshape(-1)  # the tail ends in here
     audible = np.flatnonzero((last >= silent) | (last <= -silent))
     keep = end - len(last) // 2 + (audible[-1] // 2 + 1 if len(audible) else 0)
-    return wave[:keep].copy()  # a copy, so the 4 s scratch buffer is not kept alive by the cache
+    if keep == size:  # still ringing at the cap: fade its last quarter
+        fade = _TAIL_FADE[: _MAX_TAIL // 4]
+        wave[keep - len(fade):keep] *= fade
+    return wave[:keep]
+
+
+_TAIL_FADE = (0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, _MAX_TAIL // 4))).astype(np.float32)[:, None]
 
 
 def _peak(block: np.ndarray) -> float:

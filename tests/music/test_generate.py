@@ -81,15 +81,40 @@ def test_long_piece_is_exact_and_on_target():
     assert pyloudnorm.Meter(44100).integrated_loudness(audio.samples.astype(np.float64)) == pytest.approx(-14, abs=0.5)
 
 
+# Styles felt in half or double time: a beat tracker may count them at either tempo.
+_HALF_TIME_FEEL = frozenset({"lofi", "hiphop", "trap", "dubstep", "reggae"})
+
+
+def _pulse(onsets: np.ndarray, bpm: float, frames_per_s: float) -> float:
+    """How alike the onset envelope is to itself one beat of ``bpm`` later (1: identical)."""
+    centred = onsets - onsets.mean()
+    lag = round(frames_per_s * 60.0 / bpm)
+    return max(float(centred[: -lag - k] @ centred[lag + k:]) for k in (-1, 0, 1)) / float(centred @ centred)
+
+
+_DOTTED = pytest.mark.xfail(strict=True, reason="dubstep's kick, and the bass that follows it, fall a dotted "
+                                                "quarter apart: the tracker hears 95.7 BPM, 2/3 of the planned 143")
+
+
 @pytest.mark.parametrize("prompt", ["create an upbeat background track for my travel video", "EDM club",
-                                    "lo-fi hip hop", "epic orchestral", "rock", "sad piano"])
+                                    "lo-fi hip hop", "epic orchestral", "rock", "sad piano", "boom bap hip hop",
+                                    "dark trap beat", pytest.param("dubstep", marks=_DOTTED), "reggae"])
 def test_beat_tracker_hears_the_planned_tempo(prompt):
     import librosa  # the test extra's beat tracker; imported here because it loads slowly
     music = plan(prompt, 20.0, seed=5)
     audio = generate(music)
     mono = librosa.resample(audio.samples.mean(axis=1), orig_sr=44100, target_sr=22050)
     tempo, _ = librosa.beat.beat_track(y=mono, sr=22050)
-    assert float(np.atleast_1d(tempo)[0]) == pytest.approx(music.tempo_bpm, rel=0.04)
+    heard = float(np.atleast_1d(tempo)[0])
+    if heard == pytest.approx(music.tempo_bpm, rel=0.04):
+        return
+    # Only a half-time feel may be counted at double or half the tempo, and only if the music's own
+    # pulse is the planned one: its onsets repeat more alike a planned beat apart than half a beat.
+    assert music.style in _HALF_TIME_FEEL, f"{music.style}: heard {heard:.1f} BPM, planned {music.tempo_bpm}"
+    assert min(abs(heard * k / music.tempo_bpm - 1) for k in (0.5, 2.0)) <= 0.04
+    onsets = librosa.onset.onset_strength(y=mono, sr=22050)
+    frames_per_s = 22050 / 512
+    assert _pulse(onsets, music.tempo_bpm, frames_per_s) > _pulse(onsets, 2 * music.tempo_bpm, frames_per_s)
 
 
 def test_spectrum_has_bass_and_treble():
