@@ -33,7 +33,7 @@ from ._exceptions import (
 )
 from ._intent import Action, GuiHint, route, translate_gui
 from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
-from ._session import AsyncSession
+from ._session import AsyncSession, NoMusicWarning
 from ._sse import Heartbeat, TextPart, ToolCall, ToolResult
 from ._sync import MusicMaker, Session
 
@@ -52,6 +52,7 @@ __all__ = [
     "AsyncMusicMaker",
     "MusicMaker",
     "AsyncSession",
+    "NoMusicWarning",
     "Session",
     # records
     "Media",

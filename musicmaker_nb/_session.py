@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -21,10 +22,18 @@ from ._sse import Heartbeat, TextPart, ToolCall
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["AsyncSession", "HeartbeatNotices"]
+__all__ = ["AsyncSession", "HeartbeatNotices", "NoMusicWarning", "NO_MUSIC_NOTE"]
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _PATH = re.compile(r"""(?:"([^"]+)"|'([^']+)'|(\S+\.(?:""" + "|".join(ACCEPTED_FORMATS) + r""")))(?=\s|$)""", re.IGNORECASE)
+
+
+class NoMusicWarning(UserWarning):
+    """An export of a timeline with no music on it."""
+
+
+NO_MUSIC_NOTE = ("the timeline has no music, so this export has only the clips' own sound; say what music you "
+                 "want first, e.g. session.say('calm piano music')")
 
 
 class HeartbeatNotices:
@@ -160,15 +169,26 @@ class AsyncSession:
         self.conversation.append(Turn("assistant", reply.text))
         return reply
 
+    async def undo(self, *, on_text: Callable[[str], None] | None = None) -> Reply:
+        """Take back the last change to the timeline (one message's edits, or an upload). The
+        backend keeps the history of the session's draft; ``redo()`` puts the change back."""
+        return await self.say("undo", on_text=on_text)
+
+    async def redo(self, *, on_text: Callable[[str], None] | None = None) -> Reply:
+        """Put back the change that ``undo()`` took back."""
+        return await self.say("redo", on_text=on_text)
+
     async def _direct(self, action: Action, text: str) -> Reply:
         if action is Action.CREDITS:
             return Reply(f"You have {await self.credits()}.", action.value, self.draft)
         if action is Action.STATUS:
             await self.state()
             return Reply(self.summary(), action.value, self.draft)
-        if action is Action.EXPORT:
-            path = await self.export()
-            return Reply(f"Exported the video to {path}.", action.value, self.draft)
+        if action is Action.EXPORT:  # said in words, so the reply says it (no warning)
+            silent = self.draft is not None and self.draft.find_track("bgm") is None
+            path = await self.wait_render(await self.start_render())
+            note = f" Note: {NO_MUSIC_NOTE}." if silent else ""
+            return Reply(f"Exported the video to {path}.{note}", action.value, self.draft)
         source = _upload_source(text)
         if source is None:
             return Reply("Which file? Call session.upload('clip.mp4') or say 'upload <path or URL>'.",
@@ -233,7 +253,10 @@ class AsyncSession:
         self, path: str | os.PathLike[str] | None = None, *, quality: str = "high",
         on_progress: ProgressCallback | None = None,
     ) -> Path:
-        """Render the draft to a 1080p MP4 at ``path`` (default: a new file in the working directory)."""
+        """Render the draft to a 1080p MP4 at ``path`` (default: a new file in the working directory).
+        Warns (``NoMusicWarning``) when the timeline has no music: the video keeps only its own sound."""
+        if self.draft is not None and self.draft.find_track("bgm") is None:
+            warnings.warn(NoMusicWarning(NO_MUSIC_NOTE), stacklevel=2)
         render_id = await self.start_render(quality=quality, path=path)
         return await self.wait_render(render_id, on_progress=on_progress)
 

@@ -112,6 +112,14 @@ async def test_export_by_saying_writes_an_mp4(session, clip, tmp_path, monkeypat
     assert reply.action == "export"
     [written] = list(tmp_path.glob("musicmaker_*.mp4"))
     assert str(written.name) in reply.text
+    assert "has no music" in reply.text  # said in the reply, not as a warning
+
+
+async def test_exporting_a_timeline_without_music_warns(session, clip, tmp_path):
+    await session.upload(clip)
+    with pytest.warns(mm.NoMusicWarning, match="no music"):
+        await session.export(tmp_path / "silent.mp4")
+    assert (tmp_path / "silent.mp4").exists()
 
 
 async def test_export_before_upload_is_a_clear_error(session):

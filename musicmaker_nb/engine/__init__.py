@@ -5,7 +5,7 @@ same app in the foreground for a class to share.
 """
 
 from ._app import create_app
-from ._config import EngineConfig, default_home
+from ._config import EngineConfig, LLMConfig, default_home
 from ._server import RunningEngine, start
 
-__all__ = ["start", "RunningEngine", "create_app", "EngineConfig", "default_home"]
+__all__ = ["start", "RunningEngine", "create_app", "EngineConfig", "LLMConfig", "default_home"]

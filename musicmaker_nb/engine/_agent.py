@@ -10,7 +10,8 @@ Tools: ``generate_music(prompt, clip, replace)``, ``set_volume(volume | factor, 
 ``fade_music(fade_in_ms, fade_out_ms)``, ``place_music(start_ms, end_ms)``,
 ``add_title(text, start_ms, duration_ms)``, ``remove_title()``,
 ``add_text(text, start_ms, duration_ms)``, ``set_aspect(width, height, name)``,
-``duck_music(enabled)``, ``remove_music()``.
+``duck_music(enabled)``, ``remove_music()``, ``edit_music(**change)`` (a change to the music as it
+is: faster, darker, another instrument; see ``_agent_music``), ``undo()``, ``redo()``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from ..music import prompt_choices
+from ._agent_music import is_new_music, read_edit, read_history
 
 __all__ = [
     "Clip",
@@ -27,10 +31,12 @@ __all__ = [
     "interpret",
     "language_of",
     "parse_time_ms",
+    "split_seed",
+    "ASPECT_SIZES",
     "COSTLY_TOOLS",
 ]
 
-COSTLY_TOOLS = ("generate_music",)
+COSTLY_TOOLS = ("generate_music", "edit_music")
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,13 @@ class ToolCall:
 
 @dataclass(frozen=True)
 class Interpretation:
-    """Either tool calls to run or a question to ask; ``language`` is ``en`` or ``zh``."""
+    """Either tool calls to run or a question to ask; ``language`` is ``en`` or ``zh``. ``note`` is
+    a sentence the reply ends with (why the language model's reading was not used)."""
 
     calls: tuple[ToolCall, ...] = ()
     question: str | None = None
     language: str = "en"
+    note: str | None = None
 
     @property
     def cost_units(self) -> int:
@@ -101,13 +109,16 @@ def parse_time_ms(text: str) -> float:
 
 
 def _duration_ms(clause: str, default: float | None) -> float | None:
-    match = re.search(rf"(?:for|over|lasting|持续|时长)\s*({_SECONDS})", clause) or re.search(rf"({_SECONDS})", clause)
+    """'for 5 seconds', '持续3秒', or a bare length; never the start time of 'at 10 seconds'."""
+    match = re.search(rf"(?:for|over|lasting|持续|时长|显示)\s*({_SECONDS})", clause)
+    if match is None:
+        match = re.search(rf"({_SECONDS})", _AT_TIME.sub(" ", clause))
     return parse_time_ms(match.group(1)) if match else default
 
 
 def _span_ms(clause: str) -> tuple[float | None, float | None] | None:
     """``from 0:05 to 0:20`` / ``between 5s and 20s`` / ``从5秒到20秒`` / ``start at 0:05`` / ``end at 0:20``."""
-    both = re.search(rf"(?:from|between|从)\s*({_TIME})\s*(?:to|and|until|till|-|–|到|至)\s*({_TIME})", clause)
+    both = re.search(rf"(?:from|between|从)\s*第?\s*({_TIME})\s*(?:to|and|until|till|-|–|到|至)\s*第?\s*({_TIME})", clause)
     if both:
         return parse_time_ms(both.group(1)), parse_time_ms(both.group(2))
     start = re.search(rf"(?:start(?:s|ing)?|begin(?:s|ning)?|come in)\s*(?:at|from)\s*({_TIME})|从\s*({_TIME})\s*开始", clause)
@@ -175,10 +186,11 @@ _GENERATE_ZH = re.compile(r"(?:生成|创建|制作|添加|加上?|来一?[段�
 _BARE = re.compile(r"^(?:(?!(?:the|this|that|my|it|its|no|any)\b)[\w'&-]+\s+){1,5}"
                    r"(?:music|track|song|soundtrack|beat|tune|melody)s?\b")
 _REPLACE = re.compile(rf"\b(?:replace|change|swap|switch|regenerate|redo)\b.*\b(?:{_MUSIC_NOUN}|it)\b"
+                      r"|\bregenerate\b|\btry (?:it |that )?again\b|\b(?:another|different|new|other) (?:take|try)\b"
                       rf"|\b(?:different|another|new|other)\s+(?:{_MUSIC_NOUN}|one|version|take)\b"
                       r"|\btry\s+(?:again|another|something)\b")
 _REPLACE_ZH = re.compile(r"换一[首个段]|换成|换个|换掉|替换|重新生成|再来一[首个段]|换.{0,6}(?:音乐|配乐)")
-_AGAIN = re.compile(r"\b(?:another|different|again|other|new)\b|再来|重新生成|换一[首个段]|换个")
+_AGAIN = re.compile(r"\b(?:another|different|again|other|new|regenerate)\b|再来|重新生成|换一[首个段]|换个")
 _FILLER = re.compile(
     r"\b(?:please|replace|change|swap|switch|regenerate|redo|try|the|a|an|it|its|with|to|into|for|me|my|"
     r"some|something|instead|music|track|song|soundtrack|bgm|tune|one|version|take|different|another|new|"
@@ -186,13 +198,14 @@ _FILLER = re.compile(
     r"|请|把|换成|换个|换一[首个段]|换掉|替换|重新生成|再来一[首个段]|音乐|配乐|背景|一下|吧|的|成|一个|一首|"
     r"[\s,.!?;:，。！？；：]"
 )
-_REMOVE_MUSIC = re.compile(rf"\b(?:remove|delete|drop|get rid of|take out|take away|no|without|kill)\b.{{0,30}}"
+_REMOVE_MUSIC = re.compile(rf"\b(?:don'?t want|do not want|no longer want)\b.{{0,6}}\b(?:any\s+)?(?:{_MUSIC_NOUN})s?\b"
+                           rf"|\b(?:remove|delete|drop|get rid of|take out|take away|no|without|kill)\b.{{0,30}}"
                            rf"\b{_MUSIC_NOUN}s?\b|(?:删除|去掉|移除|不要|取消|删掉).{{0,6}}(?:音乐|配乐|背景乐|bgm)")
 _REMOVE_TITLE = re.compile(r"\b(?:remove|delete|drop|get rid of)\b.{0,20}\btitle\b|(?:删除|去掉|移除|删掉).{0,4}标题")
-_DUCK_OFF = re.compile(r"\b(?:don'?t|do not|stop|no|without|turn off|disable)\b\s+(?:the\s+)?duck|不要.{0,4}(?:闪避|压低)|取消.{0,4}闪避")
+_DUCK_OFF = re.compile(r"\b(?:don'?t|do not|stop|no|without|turn off|disable)\b\s+(?:the\s+)?(?:auto(?:matic)?\s+)?duck|不要.{0,4}(?:闪避|压低)|取消.{0,4}闪避")
 _DUCK_ON = re.compile(
     r"\bduck|\b(?:under|beneath|below|behind)\s+(?:the\s+)?(?:speech|voice|voices|talking|dialog(?:ue)?|narration|speaker)"
-    r"|\b(?:lower|quieter|softer|drop|dip)\b.{0,30}\bwhen\b.{0,20}\b(?:speak|talk|says?|voice|speech)"
+    r"|\b(?:lower|quieter|softer|drop|dip)\b.{0,30}\bwhen(?:ever)?\b.{0,20}\b(?:speak|talk|says?|voice|speech)"
     r"|闪避|(?:说话|讲话|人声|对白|旁白).{0,8}(?:压低|降低|小|让路)"
 )
 _FADE_IN = re.compile(r"\bfade[\s-]*in\b|\bfade\s+(?:the\s+)?(?:music\s+|it\s+)?in\b|淡入|渐入")
@@ -200,12 +213,15 @@ _FADE_OUT = re.compile(r"\bfade[\s-]*out\b|\bfade\s+(?:the\s+)?(?:music\s+|it\s+
 _FADE_ANY = re.compile(r"\bfades?\b|淡入淡出|渐变")
 _NO_FADE = re.compile(r"\b(?:no|remove|without|delete)\b.{0,12}\bfades?\b|(?:去掉|取消|不要).{0,4}(?:淡入|淡出)")
 _ASPECTS = (
-    (re.compile(r"\b9\s*[:/x×]\s*16\b|\bportrait\b|\bvertical\b|\btiktok\b|\breels?\b|\bshorts\b|竖屏|竖版|竖向"),
+    (re.compile(r"\b9\s*[:/x×]\s*16\b|\bportrait\b|\bvertical\b|\btiktok\b|\b(?:instagram|ig|facebook) reels?\b"
+                r"|\breels? format\b|\b(?:as|into|for) (?:a |an instagram )?reels?\b|\b(?:youtube )?shorts format\b"
+                r"|竖屏|竖版|竖向"),
      1080, 1920, "9:16"),
     (re.compile(r"\b16\s*[:/x×]\s*9\b|\blandscape\b|\bhorizontal\b|\bwidescreen\b|\byoutube\b|横屏|横版|横向|宽屏"),
      1920, 1080, "16:9"),
     (re.compile(r"\b1\s*[:/x×]\s*1\b|\bsquare\b|\binstagram post\b|方形|正方形|方屏"), 1080, 1080, "1:1"),
 )
+ASPECT_SIZES = {name: (width, height) for _, width, height, name in _ASPECTS}  # "9:16" -> (1080, 1920)
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)|百分之\s*(\d{1,3})")
 _VOLUME_FRACTION = re.compile(r"\bvolume\b\D{0,12}?\b(0?\.\d+|1\.0|0|1)\b(?!\s*%)|(?<![\d.])(0?\.\d+)\s+volume\b")
 _QUIETER = re.compile(r"\b(?:quieter|softer|lower|less loud|too loud|turn (?:it |the music |that )?down|"
@@ -213,6 +229,7 @@ _QUIETER = re.compile(r"\b(?:quieter|softer|lower|less loud|too loud|turn (?:it 
 _LOUDER = re.compile(r"\b(?:louder|turn (?:it |the music |that )?up|more volume|too quiet|too soft|increase|raise|"
                      r"boost|higher)\b|大声|响一点|调高|提高|大一点|太小声|太轻|强一点")
 _MUTE = re.compile(r"\bmute\b|静音")
+_NOT_VOLUME = re.compile(r"\b(?:tempo|speed|bpm|pace|energy|intensity|key|pitch)\b|节奏|速度|能量|强度")
 _VOLUME_WORD = re.compile(r"\bvolume\b|\bloud|\bquiet|音量|声音")
 _ORIGINAL_AUDIO = re.compile(r"\b(?:original|video'?s?|clip'?s?|camera)\s+(?:sound|audio|voice)|\b(?:voice|voices|speech|"
                              r"dialog(?:ue)?|narration)\b|原声|原音|原始声音|人声|视频声音|视频的声音")
@@ -269,7 +286,7 @@ def _rule_fade(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
     if _NO_FADE.search(clause):
         return [ToolCall("fade_music", {"fade_in_ms": 0, "fade_out_ms": 0})]
     fade_in, fade_out = bool(_FADE_IN.search(clause)), bool(_FADE_OUT.search(clause))
-    if not (fade_in or fade_out) and _FADE_ANY.search(clause):
+    if "in_and_out" in clause or not (fade_in or fade_out) and _FADE_ANY.search(clause):
         fade_in = fade_out = True
     if not (fade_in or fade_out):
         return []
@@ -336,6 +353,8 @@ def _volume_target(clause: str, plan: _Plan) -> str:
 
 
 def _rule_volume(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
+    if _NOT_VOLUME.search(clause) and not _VOLUME_WORD.search(clause):
+        return []  # "increase the tempo", "lower the energy": changes to the music, not its level
     percent, fraction = _PERCENT.search(clause), _VOLUME_FRACTION.search(clause)
     args: dict[str, Any] = {}
     if percent:
@@ -371,6 +390,11 @@ def _seed(raw: str) -> int | None:
     return int(next(g for g in match.groups() if g)) if match else None
 
 
+def split_seed(message: str) -> tuple[int | None, str]:
+    """``"calm piano (seed 7)"`` -> ``(7, "calm piano  ")``: the seed asked for, and the words without it."""
+    return _seed(message), _SEED.sub(" ", message)
+
+
 def _rule_generate(clause: str, raw: str, plan: _Plan) -> list[ToolCall]:
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause) or _BARE.search(clause)
     replace = _REPLACE.search(clause) or _REPLACE_ZH.search(clause)
@@ -378,7 +402,7 @@ def _rule_generate(clause: str, raw: str, plan: _Plan) -> list[ToolCall]:
         return []
     clip = _resolve_clip(clause, plan.context)
     prompt = _music_prompt(raw)
-    described = bool(_FILLER.sub("", clause.lower()).strip())
+    described = bool(_FILLER.sub("", clause.lower()).strip()) and _names_music(clause)
     if replace and not fresh and not described:
         if _AGAIN.search(clause) and plan.context.last_prompt:
             prompt = plan.context.last_prompt
@@ -389,7 +413,7 @@ def _rule_generate(clause: str, raw: str, plan: _Plan) -> list[ToolCall]:
     if len(plan.context.clips) == 1:
         clip = None  # the one clip is the whole video
     return [ToolCall("generate_music", {"prompt": prompt, "clip": clip.id if clip else None,
-                                        "replace": bool(replace) or plan.context.has_music})]
+                                        "replace": plan.context.has_music})]
 
 
 def _rule_place(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
@@ -410,8 +434,29 @@ _ADJUSTMENTS: tuple[Callable[[str, str, _Plan], list[ToolCall]], ...] = (
 )
 
 
+def _names_music(text: str) -> bool:
+    """A style, a mood, an instrument or an occasion ("for my cat video") says what music to make."""
+    choices = prompt_choices(_QUOTED.sub(" ", text))
+    return any(key in choices for key in ("mood", "style", "instrument", "occasion"))
+
+
+def _asks_for_music(clause: str) -> bool:
+    """"add some jazz", "give it some music": a style, an instrument, an occasion or music itself,
+    and not the music there is ("play the music from 0:05"); a mood alone ("add calm") waits for
+    the words that follow it."""
+    if _THE_MUSIC.search(clause):
+        return False
+    choices = prompt_choices(_QUOTED.sub(" ", clause))
+    return bool(_MUSIC_WORD.search(clause)) or any(k in choices for k in ("style", "instrument", "occasion"))
+
+
 def _interpret_clause(raw: str, plan: _Plan) -> list[ToolCall]:
     clause = _QUOTED.sub(' "…" ', raw).lower()
+    history = read_history(clause)
+    if history:
+        return [ToolCall(name) for name in history]
+    if _off_topic(_QUOTED.sub(" ", raw)):
+        return []
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause)
     generated = _rule_generate(clause, raw, plan) if fresh else []
     plan = _Plan(plan.context, plan.calls + generated)
@@ -419,14 +464,71 @@ def _interpret_clause(raw: str, plan: _Plan) -> list[ToolCall]:
     if any(call.name in ("remove_music", "remove_title") for call in calls):
         return calls
     if not generated and not calls:
+        edited = _rule_edit(clause, raw, plan)
+        if edited is not None:
+            return edited
         generated = _rule_generate(clause, raw, plan)
+        if not generated and _ASKS.search(clause) and _asks_for_music(clause):
+            # "add some jazz", "give the video some music": a request, though no rule's noun is there
+            generated = [ToolCall("generate_music", {"prompt": _music_prompt(raw), "clip": None,
+                                                     "replace": plan.context.has_music})]
         plan = _Plan(plan.context, plan.calls + generated)
     return generated + calls + _rule_place(clause, raw, plan)
 
 
+def _rule_edit(clause: str, raw: str, plan: _Plan) -> list[ToolCall] | None:
+    """A change to the music there is ("faster", "add strings"); music asked for earlier in the same
+    message takes the words into its description instead. None when the clause is no edit."""
+    if not (plan.context.has_music or plan.calls) or _REPLACES_MUSIC.search(clause):
+        return None
+    change = read_edit(raw)
+    if not change or is_new_music(clause, change):
+        return None
+    last = next((i for i in range(len(plan.calls) - 1, -1, -1) if plan.calls[i].name == "generate_music"), None)
+    if last is not None:
+        plan.calls[last] = _merge_fragment(plan.calls[last], raw)
+        return []
+    if not plan.context.has_music:
+        return None
+    return [ToolCall("edit_music", change)]
+
+
+# Messages about neither the video nor the music: occasions in them ("homework", "cats") are not requests.
+_OFF_TOPIC = re.compile(
+    r"^(?:what|when|where|who|why|which)\b|\bhow (?:are|is|do|does|much|many|old|far)\b|\bwhat'?s the (?:time|weather)\b"
+    r"|\b(?:weather|homework|poem|essay|joke|jokes|translate|recommend (?:a|me)|capital of|stock price|news today|"
+    r"tell me (?:a|about)|help me with my|write me a|hello|hi there|good morning|thank you|thanks)\b"
+    r"|天气|几点|作业|(?<!史)诗|作文|翻译|讲个笑话|你好|谢谢|推荐(?:一部|一本)")
+_BARE_REQUEST = re.compile(rf"^(?:(?:some|a|an|the)\s+)?{_MUSIC_NOUN}s?\s*(?:please|pls)?[.!?]*$"
+                           r"|^(?:配乐|配个乐|背景音乐|来点音乐|加点音乐|bgm)[。！!]*$")
+_REPLACES_MUSIC = re.compile(rf"\b(?:replace|change|swap|switch)\s+(?:the\s+|this\s+|my\s+)?(?:{_MUSIC_NOUN})s?\b")
+_THE_MUSIC = re.compile(rf"\b(?:the|this|that|my|our)\s+{_MUSIC_NOUN}")  # the music there is, not new music
+_MUSIC_WORD = re.compile(rf"\b{_MUSIC_NOUN}s?\b|\bbgm\b|音乐|配乐|背景乐|曲子|旋律")
+_ASKS = re.compile(r"\b(?:add|give|make|put|want|need|play|use|get|have|score|set|lay|throw|could i get|"
+                   r"i'?d like|let'?s (?:have|get|hear))\b|^(?:some|a|an)\b|(?:加|配|来|要|给|用|放)|^(?:配乐|背景音乐|bgm)$")
+
+
+_LENGTH_ONLY = re.compile(rf"^\s*(?:for|lasting|持续|显示|时长|停留)?\s*{_SECONDS}\s*$|^\s*(?:for|持续|显示)\s*\d+(?:\.\d+)?\s*$")
+_YES_NO = re.compile(r"^(?:is|are|do|does|did|can|could|should|will|would|have|has)\s+(?:it|you|i|we|they|this|that|"
+                     r"there)\b.*\?\s*$|[吗呢]\s*[？?]?\s*$")
+
+
+def _off_topic(message: str) -> bool:
+    """About neither the video nor the music: small talk, questions about other things. A question
+    that names music ("can you make it jazzier?") or a change to it is not."""
+    text = message.lower()
+    if _MUSIC_WORD.search(text) or read_edit(message) or read_history(text):
+        return False
+    if _OFF_TOPIC.search(text):
+        return True
+    said = prompt_choices(message)
+    return bool(_YES_NO.search(text)) and not any(k in said for k in ("style", "mood", "instrument"))
+
+
 # -- clauses --------------------------------------------------------------------------------------------
-_SPLIT = re.compile(r"\s*(?:[;；。!！?？]|,\s*(?:and\s+|then\s+)?|，|\band then\b|\bthen\b|\band\b|\balso\b|然后|并且|再|并|同时)\s*")
+_SPLIT = re.compile(r"\s*(?:[;；。!！?？]|,\s*(?:and\s+|then\s+)?|，|\band then\b|\bthen\b|\band\b|\balso\b|然后|并且|再(?!来)|并|同时)\s*")
 _BETWEEN = re.compile(rf"\bbetween\s+({_TIME})\s+and\s+({_TIME})")
+_IN_AND_OUT = re.compile(r"\bin\s+and\s+(?:fade\s+)?out\b", re.IGNORECASE)
 
 
 def _clauses(message: str) -> list[str]:
@@ -438,6 +540,7 @@ def _clauses(message: str) -> list[str]:
         return f"\x00{len(quotes) - 1}\x00"
 
     text = _BETWEEN.sub(r"from \1 to \2", _QUOTED.sub(hide, message.strip()))
+    text = _IN_AND_OUT.sub("in_and_out", text)  # "fade in and out" is one request, not two
     text = re.sub(r"(\d),(\d)", "\\1\x01\\2", text)
     parts = [p for p in _SPLIT.split(text) if p and p.strip()]
     restore = lambda p: re.sub(r"\x00(\d+)\x00", lambda m: quotes[int(m.group(1))], p).replace("\x01", ",")  # noqa: E731
@@ -459,7 +562,7 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
     if not message.strip():
         return Interpretation(question=_HELP_ZH if language == "zh" else _HELP_EN, language=language)
     plan = _Plan(context)
-    seed, message = _seed(message), _SEED.sub(" ", message)
+    seed, message = split_seed(message)
     try:
         pending = ""
         for clause in _clauses(message):
@@ -468,12 +571,21 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
             if calls:
                 plan.calls += calls
                 pending = ""
+            elif plan.calls and plan.calls[-1].name in ("add_title", "add_text") and _LENGTH_ONLY.search(clause):
+                # '标题写“我们的旅行”，显示5秒': the length, said on its own, is the text's
+                plan.calls[-1] = ToolCall(plan.calls[-1].name, {**plan.calls[-1].args,
+                                                                 "duration_ms": _duration_ms(clause, 3000.0)})
             else:
                 pending = candidate  # "calm" + "dreamy piano music": the fragment joins the next clause
         if pending and plan.calls and plan.calls[-1].name == "generate_music":
-            merged = _merge_fragment(plan.calls[-1], pending)
-            plan.calls[-1] = merged
-        if not plan.calls and _describes_music(message):
+            last = plan.calls[-1]
+            if context.last_prompt and last.args.get("prompt") == context.last_prompt:
+                # "start over with a new track, something dark": the fragment is the whole description
+                plan.calls[-1] = ToolCall(last.name, {**last.args, "prompt": _music_prompt(pending)})
+            else:
+                plan.calls[-1] = _merge_fragment(last, pending)
+        if not plan.calls and not _off_topic(_QUOTED.sub(" ", message)) and (
+                _names_music(message) or _BARE_REQUEST.search(message.strip().lower())):
             # "upbeat pop for a summer video": no verb, but plainly a description of music.
             plan.calls.append(ToolCall("generate_music", {"prompt": _music_prompt(message), "clip": None,
                                                           "replace": context.has_music}))
@@ -484,15 +596,22 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
                             "请先上传一个视频（或音频）文件，然后告诉我想要什么样的音乐。")
     except _Question as question:
         return Interpretation(question=question.zh if language == "zh" else question.en, language=language)
-    calls = tuple(ToolCall(c.name, {**c.args, "seed": seed}) if c.name == "generate_music" else c for c in plan.calls)
+    calls = tuple(ToolCall(c.name, {**c.args, "seed": seed}) if c.name == "generate_music" else c
+                  for c in _merge_edits(plan.calls))
     return Interpretation(calls=calls, language=language)
 
 
-def _describes_music(message: str) -> bool:
-    from ..music import prompt_choices
+def _merge_edits(calls: list[ToolCall]) -> list[ToolCall]:
+    """"faster and darker": one edit with both changes, one new piece of music."""
+    out: list[ToolCall] = []
+    for call in calls:
+        if call.name == "edit_music" and out and out[-1].name == "edit_music":
+            out[-1] = ToolCall("edit_music", {**out[-1].args, **call.args})
+        else:
+            out.append(call)
+    return out
 
-    choices = prompt_choices(_QUOTED.sub(" ", message))
-    return any(key in choices for key in ("mood", "genre", "instrument"))
+
 
 
 def _merge_fragment(call: ToolCall, fragment: str) -> ToolCall:

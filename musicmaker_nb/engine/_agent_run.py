@@ -24,7 +24,7 @@ import anyio.to_thread
 from sse_starlette import ServerSentEvent
 
 from .._constants import APP_NAME
-from .._draft import Draft
+from .._draft import Draft, describe_changes
 from .._exceptions import DraftError
 from . import _agent_edits as edits
 from ._agent import AgentContext, Clip, Interpretation, ToolCall
@@ -81,10 +81,18 @@ def _short_description(description: str) -> str:
 
 
 _T = {  # reply sentences: (english, chinese)
-    "generated": ("Added {what} ({seconds:.1f} s) as background music{where} at {pct}%.",
-                  "已添加背景音乐：{what}（{seconds:.1f} 秒）{where}，音量 {pct}%。"),
-    "replaced": ("Replaced the music{where} with {what} ({seconds:.1f} s) at {pct}%.",
-                 "已将{where}音乐换成：{what}（{seconds:.1f} 秒），音量 {pct}%。"),
+    "generated": ("Added {what} ({seconds:.1f} s) as background music{where} at {pct}%, because: {why}.",
+                  "已添加背景音乐：{what}（{seconds:.1f} 秒）{where}，音量 {pct}%，依据：{why}。"),
+    "replaced": ("Replaced the music{where} with {what} ({seconds:.1f} s) at {pct}%, because: {why}.",
+                 "已将{where}音乐换成：{what}（{seconds:.1f} 秒），音量 {pct}%，依据：{why}。"),
+    "no_reasons": ("no style, mood or occasion words I know, so a bright default",
+                   "没有识别到风格、情绪或场合词，所以用明快的默认风格"),
+    "edited": ("Changed the music: {what}. Now: {now}.", "已修改音乐：{what}。现在是：{now}。"),
+    "edit_same": ("The music already is that way: {now}.", "音乐已经是这样了：{now}。"),
+    "undone": ('Undid "{label}". {changes}', "已撤销“{label}”。{changes}"),
+    "redone": ('Redid "{label}". {changes}', "已重做“{label}”。{changes}"),
+    "nothing_undo": ("There is nothing to undo.", "没有可以撤销的操作。"),
+    "nothing_redo": ("There is nothing to redo.", "没有可以重做的操作。"),
     "volume_music": ("Set the music volume to {pct}%.", "音乐音量已设为 {pct}%。"),
     "volume_clip": ("Set the original sound of {name} to {pct}%.", "{name} 的原声音量已设为 {pct}%。"),
     "volume_original": ("Set the original sound of the video to {pct}%.", "视频原声音量已设为 {pct}%。"),
@@ -105,7 +113,30 @@ _ACTIONS = {"generate_music": ("make the music", "生成音乐"), "set_volume": 
             "fade_music": ("add the fade", "设置淡入淡出"), "place_music": ("place the music", "放置音乐"),
             "add_title": ("add the title", "添加标题"), "add_text": ("add the text", "添加文字"),
             "remove_title": ("remove the title", "删除标题"), "set_aspect": ("change the frame", "更改画面比例"),
-            "duck_music": ("duck the music", "设置音乐闪避"), "remove_music": ("remove the music", "删除音乐")}
+            "duck_music": ("duck the music", "设置音乐闪避"), "remove_music": ("remove the music", "删除音乐"),
+            "edit_music": ("change the music", "修改音乐"), "undo": ("undo", "撤销"), "redo": ("redo", "重做")}
+_HISTORY_TOOLS = ("undo", "redo")
+_LABEL_CHARS = 80
+
+
+class _Step:
+    """One message's changes to the draft, kept as one undo step: the draft before the first
+    change is remembered, and recorded when the message ends or an undo/redo intervenes."""
+
+    def __init__(self, store: Store, session_id: str, message: str) -> None:
+        self.store, self.session_id = store, session_id
+        self.label = message if len(message) <= _LABEL_CHARS else message[: _LABEL_CHARS - 1] + "…"
+        self._before: dict[str, Any] | None = None
+        self._open = False
+
+    def before(self, closing: bool) -> None:
+        """Called before each tool (``closing`` for undo/redo) and once at the end (closing)."""
+        if closing:
+            if self._open and self._before is not None and self.store.draft(self.session_id) != self._before:
+                self.store.record_step(self.session_id, self._before, self.label)
+            self._open = False
+        elif not self._open:
+            self._before, self._open = self.store.draft(self.session_id), True
 
 
 class AgentRunner:
@@ -129,7 +160,9 @@ class AgentRunner:
             sentences = [interpretation.question]
         else:
             sentences = []
+            step = _Step(self.store, session["id"], message)
             for call in interpretation.calls:
+                await anyio.to_thread.run_sync(step.before, call.name in _HISTORY_TOOLS)
                 call_id = "call_" + uuid.uuid4().hex[:10]
                 yield _sse(adk_event(invocation, [{"functionCall": {"id": call_id, "name": call.name, "args": call.args}}]))
                 outcome: list[_Outcome | Exception] = []
@@ -139,6 +172,9 @@ class AgentRunner:
                 sentences.append(sentence)
                 yield _sse(adk_event(invocation, [{"functionResponse": {
                     "id": call_id, "name": call.name, "response": response}}], role="user"))
+            await anyio.to_thread.run_sync(step.before, True)
+        if interpretation.note:
+            sentences.append(interpretation.note)
         reply = " ".join(sentences)
         await anyio.to_thread.run_sync(self.store.add_message, session["id"], "assistant", reply)
         yield _sse(adk_event(invocation, [{"text": reply}]))
@@ -202,13 +238,14 @@ class AgentRunner:
             raise
         short = _short_description(music.describe())
         had_music = bool(edits.music_segments(draft))
+        why = ", ".join(music.reasons) or _say("no_reasons", lang)
         new = edits.put_music(draft, generated["id"], start_ms=start, duration_ms=end - start, label=short,
                               meta={"prompt": prompt, "plan": _plan_meta(music)})
         segment = next(s for s in edits.music_segments(new) if s.source_id == generated["id"])
         name = next((m["name"] for m in self.store.session_media(session["id"]) if m["id"] == clip), None)
         where = (f" for {name}" if lang == "en" else f"（{name}）") if name else ""
-        sentence = _say("replaced" if replace and had_music else "generated", lang, what=short,
-                        seconds=music.duration_s, where=where, pct=round((segment.volume or 0) * 100))
+        sentence = _say("replaced" if replace and had_music else "generated", lang, what=_without_length(music),
+                        seconds=music.duration_s, where=where, pct=round((segment.volume or 0) * 100), why=why)
         return _Outcome(new, sentence, {"generated_media_id": generated["id"], "description": music.describe(),
                                         "credits_spent": cost})
 
@@ -307,6 +344,61 @@ class AgentRunner:
             return []
         return self._cuts_future(media).result()
 
+    def _tool_edit_music(self, session: dict[str, Any], draft: Draft, lang: str, **change: Any) -> _Outcome:
+        """Re-plan the music there is with the change forced, render it, and put it in its place."""
+        from ..music import MusicPlan, changes, edit
+
+        segments = [s for s in edits.music_segments(draft) if s.source_id and self.store.generated(s.source_id)]
+        if not segments:
+            raise DraftError("bgm", "there is no generated music to change yet: ask for some music first")
+        cost = self.config.generation_credits
+        if not self.store.freeze_credits(session["token"], cost):
+            left = self.store.token(session["token"])["credits"]
+            raise EngineError(2001, _say("no_credits", lang, cost=cost, left=left))
+        try:
+            said, new = [], draft
+            for segment in segments:
+                record = self.store.generated(segment.source_id)
+                before = MusicPlan.from_dict(json.loads(record["plan"]))
+                after = edit(before, change)
+                said += [c for c in changes(before, after) if c not in said]
+                if not changes(before, after):
+                    continue
+                generated = self._store_audio(session["id"], record["prompt"], after, self._generate(after))
+                new = edits.put_music(new, generated["id"], start_ms=segment.start_ms, duration_ms=segment.duration_ms,
+                                      label=_short_description(after.describe()),
+                                      meta={"prompt": record["prompt"], "plan": _plan_meta(after)})
+            self.store.settle_credits(session["token"], cost, spent=new is not draft)
+        except BaseException:
+            self.store.settle_credits(session["token"], cost, spent=False)
+            raise
+        now = _without_length(after)
+        if new is draft:
+            return _Outcome(draft, _say("edit_same", lang, now=now), {"changes": []})
+        return _Outcome(new, _say("edited", lang, what=", ".join(said), now=now),
+                        {"changes": said, "description": after.describe(), "credits_spent": cost})
+
+    @staticmethod
+    def _generate(music: Any) -> Any:
+        from ..music import generate
+
+        return generate(music)
+
+    def _tool_undo(self, session: dict[str, Any], draft: Draft, lang: str) -> _Outcome:
+        return self._history(session, draft, lang, "undo")
+
+    def _tool_redo(self, session: dict[str, Any], draft: Draft, lang: str) -> _Outcome:
+        return self._history(session, draft, lang, "redo")
+
+    def _history(self, session: dict[str, Any], draft: Draft, lang: str, side: str) -> _Outcome:
+        stepped = self.store.step(session["id"], side)
+        if stepped is None:
+            return _Outcome(draft, _say(f"nothing_{side}", lang))
+        label, restored = stepped
+        new = Draft.from_dict(restored) if restored else draft
+        return _Outcome(new, _say("undone" if side == "undo" else "redone", lang, label=label,
+                                  changes=describe_changes(draft, new)), {"label": label})
+
     def _tool_set_volume(self, session: dict[str, Any], draft: Draft, lang: str, *, target: str,
                          volume: float | None = None, factor: float | None = None) -> _Outcome:
         if target == "music":
@@ -367,6 +459,11 @@ class AgentRunner:
         return _Outcome(draft.without_bgm(), _say("remove_music", lang))
 
 
+def _without_length(music: Any) -> str:
+    """'Sleepy lullaby, 57 BPM, D major, strings + harp + music box' (the length is said apart)."""
+    return music.describe().rsplit(", ", 1)[0]
+
+
 def _say(key: str, lang: str, **values: Any) -> str:
     return _T[key][lang == "zh"].format(**values)
 
@@ -381,7 +478,7 @@ def _fade_words(meta: dict[str, Any], lang: str) -> str:
 
 
 def _plan_meta(music: Any) -> dict[str, Any]:
-    return {"seed": music.seed, "mood": music.mood, "genre": music.genre, "tempo_bpm": music.tempo_bpm,
+    return {"seed": music.seed, "mood": music.mood, "style": music.style, "tempo_bpm": music.tempo_bpm,
             "key": music.key_name}
 
 

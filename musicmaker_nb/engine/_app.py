@@ -30,8 +30,9 @@ from .._constants import APP_NAME
 from .._draft import Draft
 from .._exceptions import DraftError
 from .._version import __version__
-from ._agent import interpret
+from ._agent import AgentContext
 from ._agent_edits import add_clip
+from ._agent_llm import understand
 from ._agent_run import AgentRunner, agent_context
 from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
 from ._config import EngineConfig
@@ -266,6 +267,8 @@ def _accept_all(engine: Engine, session_id: str, received: list[Received]) -> li
         for row in rows:
             current = add_clip(current, row)
         store.set_draft(session_id, current.to_dict())
+        if draft is not None:  # adding a clip to a timeline is a step "undo" takes back
+            store.record_step(session_id, draft, "upload " + ", ".join(row["name"] for row in rows))
     return rows
 
 
@@ -287,14 +290,14 @@ async def run_sse(request: Request, engine: Engine) -> Response:
     parts = ((body.get("new_message") or {}).get("parts") or []) if isinstance(body.get("new_message"), dict) else []
     message = " ".join(str(p.get("text", "")) for p in parts if isinstance(p, dict)).strip()
 
-    def understand():
+    def project() -> AgentContext:
         store = engine.store
         raw = store.draft(session["id"])
-        context = agent_context(store.session_media(session["id"]), Draft.from_dict(raw) if raw else None,
-                                store.session_generated(session["id"]))
-        return interpret(message, context)
+        return agent_context(store.session_media(session["id"]), Draft.from_dict(raw) if raw else None,
+                             store.session_generated(session["id"]))
 
-    interpretation = await anyio.to_thread.run_sync(understand)
+    # the language model when one is configured (its whole exchange within its timeout), else the tables
+    interpretation = await understand(message, await anyio.to_thread.run_sync(project), engine.config.llm)
     cost = interpretation.cost_units * engine.config.generation_credits
     if cost > caller["credits"]:
         raise EngineError(2001, f"out of credits: this request needs {cost} credits "

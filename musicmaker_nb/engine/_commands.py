@@ -154,6 +154,9 @@ def serve(argv: Sequence[str]) -> int:
     config = make_config(args.home, allow_private_urls=args.allow_private_urls, **settings)
     print(f"Music Maker engine on http://{args.host}:{args.port} (data in {config.home}); Ctrl-C stops it.",
           file=sys.stderr, flush=True)
+    if config.llm is not None:
+        print(f"The agent asks the language model {config.llm.model} at {config.llm.base_url} first.",
+              file=sys.stderr, flush=True)
     try:
         serve_forever(config, args.host, args.port)
     except OSError as error:

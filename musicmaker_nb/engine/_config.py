@@ -1,19 +1,37 @@
-"""The engine's settings: where it keeps its data and the limits it enforces."""
+"""The engine's settings: where it keeps its data, the limits it enforces, and the optional
+language model the agent may ask (``MUSICMAKER_LLM_*``)."""
 
 from __future__ import annotations
 
 import os
 import pathlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from .._constants import MAX_UPLOAD_BYTES
 
-__all__ = ["EngineConfig", "default_home", "HOME_ENV", "GENERATION_CREDITS", "INITIAL_CREDITS"]
+__all__ = [
+    "EngineConfig",
+    "LLMConfig",
+    "default_home",
+    "llm_from_env",
+    "HOME_ENV",
+    "LLM_BASE_URL_ENV",
+    "LLM_MODEL_ENV",
+    "LLM_API_KEY_ENV",
+    "LLM_TIMEOUT_S",
+    "GENERATION_CREDITS",
+    "INITIAL_CREDITS",
+]
 
 HOME_ENV = "MUSICMAKER_HOME"
 GENERATION_CREDITS = 10
 INITIAL_CREDITS = 100
 TOKEN_TTL_S = 7 * 24 * 3600.0
+LLM_BASE_URL_ENV = "MUSICMAKER_LLM_BASE_URL"
+LLM_MODEL_ENV = "MUSICMAKER_LLM_MODEL"
+LLM_API_KEY_ENV = "MUSICMAKER_LLM_API_KEY"
+LLM_TIMEOUT_S = 10.0  # the whole exchange with the language model; past it the tables answer
 
 
 def default_home() -> pathlib.Path:
@@ -23,6 +41,28 @@ def default_home() -> pathlib.Path:
     import platformdirs
 
     return pathlib.Path(platformdirs.user_cache_dir("musicmaker_nb")) / "engine"
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """An OpenAI-compatible chat-completions server the agent asks first (Ollama, llama.cpp's
+    server, a hosted one). ``base_url`` ends before ``/chat/completions``, e.g.
+    ``http://localhost:11434/v1``."""
+
+    base_url: str
+    model: str
+    api_key: str | None = field(default=None, repr=False)
+    timeout_s: float = LLM_TIMEOUT_S
+
+
+def llm_from_env(environ: Mapping[str, str] | None = None) -> LLMConfig | None:
+    """The language model ``MUSICMAKER_LLM_BASE_URL`` and ``MUSICMAKER_LLM_MODEL`` name (with
+    ``MUSICMAKER_LLM_API_KEY`` when set), or None (the default: the tables alone)."""
+    env = os.environ if environ is None else environ
+    base_url, model = env.get(LLM_BASE_URL_ENV, "").strip(), env.get(LLM_MODEL_ENV, "").strip()
+    if not (base_url and model):
+        return None
+    return LLMConfig(base_url.rstrip("/"), model, env.get(LLM_API_KEY_ENV, "").strip() or None)
 
 
 @dataclass(frozen=True)
@@ -43,3 +83,5 @@ class EngineConfig:
     render_workers: int = max(os.cpu_count() or 1, 1)
     # A render interrupted this many times by engine stops is marked failed, not re-queued again.
     max_render_attempts: int = 3
+    # The agent asks this language model first and falls back to its tables (None: tables only).
+    llm: LLMConfig | None = None

@@ -14,7 +14,7 @@ import httpx
 import uvicorn
 
 from ._app import create_app
-from ._config import EngineConfig, default_home
+from ._config import EngineConfig, default_home, llm_from_env
 
 __all__ = ["RunningEngine", "start", "make_config", "serve_forever"]
 
@@ -26,6 +26,7 @@ def make_config(home: str | pathlib.Path | None = None, *, allow_private_urls: b
                 **settings: Any) -> EngineConfig:
     home_path = pathlib.Path(home).expanduser() if home is not None else default_home()
     home_path.mkdir(parents=True, exist_ok=True)
+    settings.setdefault("llm", llm_from_env())
     return EngineConfig(home=home_path, allow_private_urls=allow_private_urls, **settings)
 
 
@@ -109,7 +110,8 @@ def start(*, home: str | pathlib.Path | None = None, host: str = "127.0.0.1", po
     """Start an engine in a background thread and wait until it answers.
 
     ``port=0`` picks a free port. ``settings`` are :class:`EngineConfig` fields (``quota_bytes``,
-    ``max_upload_bytes``, ``rate_per_s``, ...). The engine stops at interpreter exit.
+    ``max_upload_bytes``, ``rate_per_s``, ``llm``, ...; ``llm`` defaults to the ``MUSICMAKER_LLM_*``
+    variables). The engine stops at interpreter exit.
     """
     engine = RunningEngine(make_config(home, allow_private_urls=allow_private_urls, **settings), host, port)
     engine._start()

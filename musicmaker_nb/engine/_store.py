@@ -2,7 +2,8 @@
 
 Layout of the data directory::
 
-    engine.sqlite3          tokens, sessions, messages, media, generated media, render jobs
+    engine.sqlite3          tokens, sessions, messages, media, generated media, render jobs,
+                            each session's draft history (undo and redo)
     files/ab/abcdef....mp4  uploads and generated audio, named by their SHA-256
     renders/<id>.mp4        finished renders
     tmp/                    uploads and renders being written
@@ -28,7 +29,9 @@ from typing import Any, Callable
 
 from ._errors import EngineError
 
-__all__ = ["Store", "new_id", "storage_full_error", "is_disk_full"]
+__all__ = ["Store", "new_id", "storage_full_error", "is_disk_full", "HISTORY_STEPS"]
+
+HISTORY_STEPS = 50  # undo steps kept per session
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
@@ -54,6 +57,9 @@ CREATE TABLE IF NOT EXISTS renders (
     quality TEXT NOT NULL, status TEXT NOT NULL, progress REAL NOT NULL DEFAULT 0,
     output_path TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0,
     created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS draft_history (
+    session_id TEXT NOT NULL, seq INTEGER NOT NULL, side TEXT NOT NULL, draft TEXT, label TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq));
 CREATE INDEX IF NOT EXISTS media_by_session ON media (session_id, seq);
 CREATE INDEX IF NOT EXISTS generated_by_session ON generated (session_id, created_at);
 CREATE INDEX IF NOT EXISTS renders_by_status ON renders (status);
@@ -213,6 +219,40 @@ class Store:
     def set_draft(self, session_id: str, draft: dict[str, Any] | None) -> None:
         self._run("UPDATE sessions SET draft = ? WHERE id = ?",
                   None if draft is None else json.dumps(draft), session_id)
+
+    # -- draft history: "undo" steps back over what a message (or an upload) changed ----------
+    def record_step(self, session_id: str, before: dict[str, Any] | None, label: str) -> None:
+        """Remember ``before``, the draft a step changed, so that it can be undone; a new step
+        forgets what was undone before it (as every editor does)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM draft_history WHERE session_id = ? AND side = 'redo'", (session_id,))
+            self._push(db, session_id, "undo", before, label)
+            db.execute("DELETE FROM draft_history WHERE session_id = ? AND side = 'undo' AND seq <= "
+                       "(SELECT MAX(seq) FROM draft_history WHERE session_id = ?) - ?",
+                       (session_id, session_id, HISTORY_STEPS))
+
+    def step(self, session_id: str, side: str) -> tuple[str, dict[str, Any] | None] | None:
+        """Undo (``side`` "undo") or redo the last step: the draft goes back (or forward) and the
+        one it replaces goes on the other side. Returns (the step's label, the new draft), or None
+        when there is nothing to undo or redo."""
+        other = "redo" if side == "undo" else "undo"
+        with self._transaction() as db:
+            row = db.execute("SELECT seq, draft, label FROM draft_history WHERE session_id = ? AND side = ? "
+                             "ORDER BY seq DESC LIMIT 1", (session_id, side)).fetchone()
+            if row is None:
+                return None
+            current = db.execute("SELECT draft FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
+            db.execute("DELETE FROM draft_history WHERE session_id = ? AND seq = ?", (session_id, row[0]))
+            self._push(db, session_id, other, json.loads(current) if current else None, row[2])
+            db.execute("UPDATE sessions SET draft = ? WHERE id = ?", (row[1], session_id))
+        return row[2], json.loads(row[1]) if row[1] else None
+
+    def _push(self, db: sqlite3.Connection, session_id: str, side: str, draft: dict[str, Any] | None,
+              label: str) -> None:
+        seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM draft_history WHERE session_id = ?",
+                         (session_id,)).fetchone()[0]
+        db.execute("INSERT INTO draft_history VALUES (?, ?, ?, ?, ?)",
+                   (session_id, seq, side, None if draft is None else json.dumps(draft), label))
 
     def add_message(self, session_id: str, role: str, text: str) -> None:
         with self._transaction() as db:

@@ -11,6 +11,7 @@ from typing import Any
 import ipywidgets as w
 
 from .._exceptions import MusicMakerError
+from .._session import NO_MUSIC_NOTE
 from ._files import work_dir
 from ._format import download_html, notice_html, relative_path
 from ._progress import ProgressBar
@@ -71,20 +72,23 @@ class ExportPanel(w.VBox):
         draft = aio.draft if aio.draft is not None else (await aio.state()).draft
         if draft is None or not draft.tracks:
             raise MusicMakerError("Nothing to export yet: upload a clip first.")
-        if frame is None:
-            result = await aio.export(target, quality=quality, on_progress=self.progress.update)
+        if frame is None:  # the panel says so itself when there is no music (the session would warn)
+            result = await aio.wait_render(await aio.start_render(quality=quality, path=target),
+                                           on_progress=self.progress.update)
         else:
             result = await aio.client.export(aio.session_id, reshape(draft, frame), target,
                                              quality=quality, on_progress=self.progress.update)
         self.path = Path(result)
         self.progress.finish("done")
-        self._offer(self.path)
+        self._offer(self.path, silent=draft.find_track("bgm") is None)
         return self.path
 
-    def _offer(self, path: Path) -> None:
+    def _offer(self, path: Path, *, silent: bool = False) -> None:
         relative = relative_path(path, self.root)
         markup = (download_html(relative, path.name, path.stat().st_size) if relative is not None
                   else notice_html(f"Saved to {path}"))
+        if silent:
+            markup += notice_html("Exported without music: " + NO_MUSIC_NOTE + ".")
         self.link.outputs = ({"output_type": "display_data", "metadata": {},
                               "data": {"text/html": markup, "text/plain": str(path)}},)
 

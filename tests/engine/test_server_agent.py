@@ -73,7 +73,8 @@ def test_generating_music(scored) -> None:
     caller, events = scored
     assert tool_names(events) == ["generate_music"]
     text = reply_text(events)
-    assert text.startswith("Added ") and "BPM" in text and "as background music at 35%." in text
+    assert text.startswith("Added ") and "BPM" in text and "as background music at 35%, because: upbeat" in text
+    assert "travel video" in text  # the words that decided, as the person wrote them
     state = caller.state()
     [generated] = state["generated_media"]
     assert generated["id"].startswith("gen_") and generated["kind"] == "audio"
