@@ -5,7 +5,7 @@ import pytest
 import musicmaker_nb as mm
 from musicmaker_nb import AsyncMusicMaker, AsyncSession
 from musicmaker_nb._session import HeartbeatNotices
-from tests.fakes import FakeService, add_bgm, event
+from tests.fakes import FakeService, add_bgm, default_sse_chunks, event
 
 pytestmark = pytest.mark.anyio
 
@@ -163,3 +163,12 @@ async def test_resume_after_a_kernel_restart_fetches_a_pending_render(service, c
 async def test_resume_without_a_saved_session_says_so():
     with pytest.raises(mm.MusicMakerError, match="no saved session"):
         await mm.aresume(base_url="https://nowhere.test")
+
+
+async def test_undo_and_redo_are_said_to_the_backend(session, service, clip):
+    said: list[str] = []
+    service.sse_chunks = lambda message: said.append(message) or default_sse_chunks(message)
+    await session.upload(clip)
+    reply = await session.undo()
+    await session.redo()
+    assert said == ["undo", "redo"] and reply.text

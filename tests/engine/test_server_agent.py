@@ -127,3 +127,80 @@ def test_music_that_does_not_fit_the_quota_is_refunded(start_engine, new_caller,
     assert "storage is full" in reply_text(events)
     assert caller.http.get("/api/credits/balance/simple").json()["data"]["available"] == 100
     assert caller.state()["generated_media"] == [] and not list((home / "tmp").iterdir())
+
+
+# -- a description, the music as it is, and the history --------------------------------------------------
+def test_an_occasion_alone_gets_music_and_says_why(caller: Caller, clip) -> None:
+    caller.upload(clip)
+    events, _, _ = caller.say("something for my cat video, kind of sleepy")
+    assert tool_names(events) == ["generate_music"]
+    text = reply_text(events)
+    assert text.startswith("Added Sleepy lullaby, ") and "because: cat video, sleepy" in text
+    [generated] = caller.state()["generated_media"]
+    assert generated["plan"]["style"] == "lullaby" and generated["plan"]["mood"] == "sleepy"
+
+
+def test_a_prompt_the_tables_do_not_know_still_gets_music(caller: Caller, clip) -> None:
+    caller.upload(clip)
+    events, _, _ = caller.say("make music like xqzt blorp")
+    assert tool_names(events) == ["generate_music"]
+    assert "because: no style, mood or occasion words I know, so a bright default" in reply_text(events)
+
+
+def test_an_edit_changes_the_music_there_is_and_says_what_changed(scored) -> None:
+    caller, _ = scored
+    before = caller.state()["generated_media"][0]["plan"]
+    events, _, _ = caller.say("faster and in a minor key")
+    assert tool_names(events) == ["edit_music"]
+    after = caller.state()["generated_media"][-1]["plan"]
+    assert after["tempo_bpm"] > before["tempo_bpm"] and after["mode"] == "minor"
+    assert (after["seed"], after["style"], after["key"]) == (before["seed"], before["style"], before["key"])
+    text = reply_text(events)
+    assert text.startswith("Changed the music: ") and "BPM" in text and " minor" in text
+    [music] = [t for t in caller.state()["draft"]["t"] if t["m"].get("role") == "bgm"]
+    assert music["sg"][0]["src"] == caller.state()["generated_media"][-1]["id"] and music["sg"][0]["v"] == 0.35
+
+
+def test_an_impossible_edit_is_told(scored) -> None:
+    caller, _ = scored
+    events, _, _ = caller.say("change the banjo to a piano")
+    assert reply_text(events).startswith("I could not change the music: there is no banjo in this music")
+
+
+def test_undo_and_redo_step_over_whole_messages(scored) -> None:
+    caller, _ = scored
+    with_music = caller.state()["draft"]
+    caller.say("set the volume to 50% and fade it out")
+    changed = caller.state()["draft"]
+    events, _, _ = caller.say("undo")
+    assert tool_names(events) == ["undo"]
+    assert reply_text(events).startswith('Undid "set the volume to 50% and fade it out".')
+    assert caller.state()["draft"] == with_music
+    events, _, _ = caller.say("重做")
+    assert reply_text(events).startswith("已重做") and caller.state()["draft"] == changed
+    events, _, _ = caller.say("redo")
+    assert reply_text(events) == "There is nothing to redo."
+
+
+def test_undo_takes_back_music_and_uploads_but_not_the_first_clip(caller: Caller, clip) -> None:
+    caller.upload(clip)
+    only_clip = caller.state()["draft"]
+    caller.say("add calm piano music")
+    caller.upload(clip)
+    assert len(caller.state()["draft"]["t"][0]["sg"]) == 2
+    caller.say("undo")  # the second upload
+    assert len(caller.state()["draft"]["t"][0]["sg"]) == 1
+    caller.say("undo")  # the music
+    assert caller.state()["draft"] == only_clip
+    events, _, _ = caller.say("undo")
+    assert reply_text(events) == "There is nothing to undo."
+    assert caller.state()["draft"] == only_clip
+
+
+def test_a_new_message_after_undo_forgets_what_was_undone(scored) -> None:
+    caller, _ = scored
+    caller.say("set the volume to 50%")
+    caller.say("undo")
+    caller.say("set the volume to 20%")
+    events, _, _ = caller.say("redo")
+    assert reply_text(events) == "There is nothing to redo."
