@@ -17,6 +17,8 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": ("musicmaker_nb.engine._commands", "serve", "serve the Music Maker API from the embedded engine"),
     "soundfonts": ("musicmaker_nb.music._soundfonts_cli", "main",
                    "list the SoundFonts found, the one the music uses, and how to get a better one"),
+    "gallery": ("musicmaker_nb.music._gallery_cli", "main",
+                "render one short piece per style to an HTML page with players and spectrograms"),
     "bench": ("", "", "benchmarks: 'bench music' or 'bench engine'"),
 }
 _BENCHES = {"music": "musicmaker_nb.music.bench", "engine": "musicmaker_nb.engine.bench"}

@@ -13,7 +13,7 @@ def test_version(capsys):
 def test_help_lists_the_commands(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("demo", "make", "serve", "soundfonts", "bench"):
+    for command in ("demo", "make", "serve", "soundfonts", "gallery", "bench"):
         assert f"  {command}" in out
 
 

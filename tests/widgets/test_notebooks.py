@@ -71,3 +71,15 @@ def test_remote_service_skips_cleanly_without_a_token(tmp_path, monkeypatch):
     text = outputs_text(notebook)
     assert "NEMO_TOKEN is not set" in text
     assert text.count("skipped: no hosted service") == 3
+
+
+@pytest.mark.slow
+def test_gallery_renders_its_page_and_shows_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("MUSICMAKER_NB_GALLERY_STYLES", "pop,jazz")
+    monkeypatch.setenv("MUSICMAKER_NB_GALLERY_SECONDS", "2")
+    notebook = run_notebook("04_gallery.ipynb", tmp_path, monkeypatch)
+    assert "52 styles" in outputs_text(notebook)
+    assert sorted(path.name for path in (tmp_path / "gallery" / "audio").iterdir()) == ["jazz.mp3", "pop.mp3"]
+    shown = [output["data"]["text/html"] for output in notebook.cells[-1].outputs if "data" in output]
+    assert shown and shown[0].count('src="gallery/audio/') == 2 and 'src="gallery/spectrograms/jazz.png"' in shown[0]
+    assert (tmp_path / "gallery" / "index.html").is_file()
