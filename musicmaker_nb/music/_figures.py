@@ -62,6 +62,7 @@ BASS: dict[str, tuple[tuple[BassNote, ...], ...]] = {
     "ballad": _bass("0:8:0 8:6:1 14:2:3", "0:12:0 12:4:5"),
     "soul": _bass("0:3:0 3:3:0 6:2:1 8:4:0 14:2:3", "0:6:0 6:2:2 8:4:1 12:2:5 14:2:3"),
     "disco": _bass("0:2:0 2:2:2 4:2:0 6:2:2 8:2:0 10:2:2 12:2:1 14:2:2"),
+    "chug": _bass(" ".join(f"{s}:1:0" for s in range(16)), "0:1:0 1:1:0 2:1:0 3:1:0 4:2:0 6:1:0 7:1:0 8:1:0 9:1:0 10:2:0 12:1:0 13:1:0 14:1:0 15:1:0"),
     FOLLOW_KICK: (),
 }
 
@@ -83,6 +84,8 @@ COMP: dict[str, tuple[tuple[Hit, ...], ...]] = {
     "pop_piano": _comp("0:4:1 4:2:0.7 6:2:0.8 8:4:0.9 12:4:0.8"),
     "power": _comp(_BEATS8),
     "punk": _comp(" ".join(f"{s}:2:1" for s in range(0, 16, 2))),
+    # palm-muted sixteenths with an open accent: a metal rhythm guitar
+    "chug": _comp(" ".join(f"{s}:{2 if s % 4 == 0 else 1}:{1.0 if s % 4 == 0 else 0.7}:r" for s in range(16))),
     "stabs": _comp("2:2:0.9 6:2:0.8 10:2:0.9 14:2:0.8"),
     "house": _comp("0:2:1 3:2:0.8 6:2:0.9 10:2:0.8 12:2:0.8", "2:2:0.9 6:2:0.8 10:2:0.9 14:2:0.8"),
     "lazy": _comp("0:7:1:*:30 10:6:0.7:*:30"),

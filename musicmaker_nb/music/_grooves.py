@@ -39,6 +39,10 @@ GROOVES: dict[str, Groove] = {
         full={36: "X.....x.X.x.....", 38: "....X.......X...", 42: "x.x.x.x.x.x.x.x."},
         low={36: "X.......X.......", 37: "....x.......x...", 42: "x.x.x.x.x.x.x.x."},
         fills=(_SNARE_FILL, _TOM_FILL, _KICK_SNARE_FILL)),
+    "pop_electronic": Groove(  # today's pop: the pop pattern on a drum machine, clap on the backbeat
+        full={36: "X.....x.X.x.....", 39: "....X.......X...", 42: "x.x.x.x.x.x.x.x."},
+        low={36: "X.......X.......", 42: "x.x.x.x.x.x.x.x."},
+        fills=(_SNARE_FILL, _KICK_SNARE_FILL), kit="electronic"),
     "indie": Groove(
         full={36: "X.......X.x.....", 38: "....X.......X...", 42: "x.xxx.x.x.xxx.x.", 54: "....x.......x..."},
         low={36: "X.......X.......", 42: "x.x.x.x.x.x.x.x."},
@@ -71,11 +75,11 @@ GROOVES: dict[str, Groove] = {
         full={36: "X.....x.X.....x.", 38: "....X.......X...", 42: "x.x.x.x.x.x.x.x.", 54: "....x.......x..."},
         low={36: "X.......X.......", 54: "....x.......x..."},
         fills=(_ROLL_FILL, _TOM_FILL)),
-    "boombap": Groove(
+    "boombap": Groove(  # on a drum machine's kick and snare, as the records it samples were
         full={36: "X.........x..x..X.x.......x.....", 38: "....X.......X.......X.......X..o",
               42: "x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x."},
         low={36: "X.........x.....", 37: "....x.......x...", 42: "x.x.x.x.x.x.x.x."},
-        fills=({38: "............X.o."}, {36: "........X.x.....", 38: "............X..."})),
+        fills=({38: "............X.o."}, {36: "........X.x.....", 38: "............X..."}), kit="808"),
     "lofi": Groove(
         full={36: "X......x..x.....", 37: "....X.......X...", 42: "x.x.x.x.x.x.x.x.", 70: "..o...o...o...o."},
         low={36: "X.........x.....", 42: "x...x...x...x..."},

@@ -39,6 +39,7 @@ class Mix:
     echoes: dict[str, float] = field(default_factory=dict)  # role -> delay send, 0..1
     chorus: dict[str, float] = field(default_factory=dict)  # role -> chorus wet share (a bus of its own)
     drive: dict[str, float] = field(default_factory=dict)  # role -> drive in dB (a bus of its own)
+    levels: dict[str, float] = field(default_factory=dict)  # role -> dB against the SoundFont's balance
     room: float = 0.5  # reverb size 0..1; 0: dry, no reverb at all
     damping: float = 0.5
     glue: float = 0.0  # bus compression, 0..1
@@ -59,29 +60,36 @@ def _preset(**kw: Any) -> Mix:
 
 
 MIXES: dict[str, Mix] = {
-    "pop": _preset(highpass_hz=160, echoes={"melody": 0.18}, room=0.5, damping=0.35, glue=0.5),
+    "pop": _preset(highpass_hz=160, echoes={"melody": 0.18}, room=0.5, damping=0.35, glue=0.5,
+                   levels={"kick": 4, "drums": 3}),
     "indie": _preset(highpass_hz=140, echoes={"arp": 0.2}, chorus={"chords": 0.25}, room=0.55, damping=0.45,
                      glue=0.35, warmth=0.3, pans={"chords": -0.45, "arp": 0.5}),
     "rock": _preset(highpass_hz=120, drive={"chords": 4.0, "melody": 3.0}, room=0.35, damping=0.5, glue=0.6,
                     warmth=0.35, pans={"chords": -0.55, "melody": 0.45}, sends={"chords": 0.1, "drums": 0.12}),
-    "metal": _preset(highpass_hz=140, drive={"chords": 7.0, "melody": 6.0}, room=0.3, damping=0.6, glue=0.75,
-                     warmth=0.3, pans={"chords": -0.7, "melody": 0.6}, sends={"chords": 0.06, "drums": 0.06}),
+    "metal": _preset(highpass_hz=100, drive={"chords": 4.0}, room=0.25, damping=0.6, glue=0.8,
+                     warmth=0.4, pans={"chords": -0.2}, sends={"chords": 0.05, "drums": 0.05},
+                     levels={"chords": 3, "kick": 3, "drums": 2}),
     "edm": _preset(highpass_hz=200, echoes={"arp": 0.25, "melody": 0.25}, chorus={"pad": 0.3}, room=0.6,
                    damping=0.3, glue=0.7, pump=0.55, sends={"drums": 0.04}),
     "house": _preset(highpass_hz=180, echoes={"chords": 0.15}, chorus={"pad": 0.3}, room=0.5, damping=0.4,
-                     glue=0.6, pump=0.45, sends={"drums": 0.04}),
+                     glue=0.6, pump=0.45, sends={"drums": 0.04}, levels={"kick": 3, "drums": 2}),
     "techno": _preset(highpass_hz=220, echoes={"arp": 0.3}, room=0.55, damping=0.5, glue=0.7, pump=0.35,
                       warmth=0.3, sends={"drums": 0.05}),
     "synthwave": _preset(highpass_hz=150, echoes={"melody": 0.3}, chorus={"chords": 0.4, "pad": 0.4}, room=0.75,
                          damping=0.3, glue=0.5, sends={"drums": 0.25, "pad": 0.45}),
     "chiptune": _preset(highpass_hz=120, echoes={"melody": 0.1}, room=0.0, glue=0.3),
-    "hiphop": _preset(highpass_hz=150, echoes={"melody": 0.2}, chorus={"chords": 0.25}, room=0.35, damping=0.6,
-                      glue=0.6, warmth=0.4, sends={"drums": 0.05}),
-    "trap": _preset(highpass_hz=200, echoes={"melody": 0.25}, room=0.6, damping=0.4, glue=0.6, sends={"drums": 0.04}),
+    "hiphop": _preset(highpass_hz=150, echoes={"melody": 0.2}, room=0.3, damping=0.6, glue=0.6, warmth=0.4, lofi=0.6,
+                      sends={"drums": 0.05}, levels={"kick": 5, "drums": 4, "bass": 2, "chords": -2, "melody": -5}),
+    "trap": _preset(highpass_hz=200, echoes={"melody": 0.25}, room=0.5, damping=0.4, glue=0.6, sends={"drums": 0.04},
+                    levels={"kick": 4, "drums": 4, "bass": 3, "pad": -4, "melody": -3}),
     "lofi": _preset(highpass_hz=150, echoes={"melody": 0.2}, chorus={"chords": 0.35}, room=0.4, damping=0.7,
-                    glue=0.5, warmth=0.5, lofi=0.8, sends={"drums": 0.05}),
+                    glue=0.5, warmth=0.5, lofi=0.8, sends={"drums": 0.05},
+                    levels={"kick": 4, "drums": 3, "bass": 1, "melody": -4}),
     "funk": _preset(highpass_hz=150, room=0.3, damping=0.5, glue=0.5, warmth=0.4,
-                    pans={"chords": -0.5, "melody": 0.35}, sends={"chords": 0.1, "melody": 0.15}),
+                    pans={"chords": -0.5, "melody": 0.35}, sends={"chords": 0.1, "melody": 0.15},
+                    levels={"bass": 4, "drums": 2, "kick": 2, "melody": 2}),
+    "disco": _preset(highpass_hz=150, room=0.4, damping=0.45, glue=0.55, pump=0.2,
+                     pans={"chords": -0.4, "melody": 0.3}, levels={"kick": 4, "drums": 3, "bass": 2}),
     "soul": _preset(highpass_hz=130, chorus={"chords": 0.3, "pad": 0.25}, room=0.45, damping=0.55, glue=0.45,
                     warmth=0.45),
     "jazz": _preset(highpass_hz=100, room=0.3, damping=0.6, glue=0.15, pans={"chords": -0.35, "melody": 0.3},
@@ -93,7 +101,8 @@ MIXES: dict[str, Mix] = {
     "world": _preset(highpass_hz=110, echoes={"melody": 0.12}, room=0.65, damping=0.45, glue=0.15,
                      sends={"melody": 0.35, "chords": 0.3, "drums": 0.2}),
     "folk": _preset(highpass_hz=100, room=0.35, damping=0.55, glue=0.25, warmth=0.2,
-                    pans={"chords": -0.4, "arp": 0.45}, sends={"drums": 0.12, "chords": 0.15}),
+                    pans={"chords": -0.4, "arp": 0.45}, sends={"drums": 0.12, "chords": 0.15},
+                    levels={"drums": -4, "kick": -4}),
     "piano": _preset(highpass_hz=40, room=0.6, damping=0.5, sends={"chords": 0.3, "melody": 0.3},
                      pans={"chords": -0.1, "melody": 0.1}),
     "chamber": _preset(highpass_hz=60, room=0.65, damping=0.45, pans={"chords": -0.35, "pad": -0.1, "melody": 0.3,
@@ -124,7 +133,7 @@ def mix(stems: dict[str, np.ndarray], score: Score, preset: Mix, *, beat_s: floa
     reverb_send = np.zeros((length, 2), dtype=np.float32) if preset.room > 0 else None
     echo_send = np.zeros((length, 2), dtype=np.float32) if preset.echoes else None
     for role, stem in stems.items():
-        placed = _shape(stem, expression.get(role, ()), rate)
+        placed = _shape(stem, expression.get(role, ()), preset.levels.get(role, 0.0), rate)
         if pump is not None and role != "kick":  # everything breathes around the kick, the bass most of all
             _scale(placed, pump)
         for send, level in ((reverb_send, preset.sends.get(role, 0.0)), (echo_send, preset.echoes.get(role, 0.0))):
@@ -150,8 +159,10 @@ def mix(stems: dict[str, np.ndarray], score: Score, preset: Mix, *, beat_s: floa
     return _finish(out, preset, rate, seed)
 
 
-def _shape(stem: np.ndarray, expression: tuple[tuple[float, float], ...], rate: int) -> np.ndarray:
-    """``stem`` with its expression curve applied, in place (its pan was set as it was synthesised)."""
+def _shape(stem: np.ndarray, expression: tuple[tuple[float, float], ...], level_db: float, rate: int) -> np.ndarray:
+    """``stem`` at its level and with its expression curve, in place (its pan was set as it was synthesised)."""
+    if level_db:
+        stem *= np.float32(10 ** (level_db / 20))
     if expression:
         _scale(stem, _curve(expression, len(stem), rate))
     return stem

@@ -17,7 +17,7 @@ from musicmaker_nb.music._vocabulary import MOODS
 def test_describe_is_one_readable_line_that_starts_with_the_title():
     music = plan("lo-fi hip hop, 84 bpm, in A minor", 30.0, seed=1)
     assert music.title == "Chill lo-fi hip hop"
-    assert music.describe() == ("Chill lo-fi hip hop, 84 BPM, A minor, electric piano + bass + vibraphone + drums, "
+    assert music.describe() == ("Chill lo-fi hip hop, 84 BPM, A minor, electric piano + acoustic bass + piano + drums, "
                                 "30.0 s")
     assert music.key_name == "A minor"
 
