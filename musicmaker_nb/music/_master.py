@@ -205,17 +205,24 @@ def master(samples: np.ndarray, rate: int, fade_in_s: float = 0.0, fade_out_s: f
 
 def _solve(level: np.ndarray, hops: np.ndarray, weighted: np.ndarray, loudness: float, rate: int, hop: int,
            limit_dbfs: float) -> tuple[float, list[tuple[int, int]], list[np.ndarray], float]:
-    """(gain, limiter regions, their gains, resulting loudness) that bring the mix to the target."""
-    gain = 10 ** ((TARGET_LUFS - loudness) / 20)
+    """(gain, limiter regions, their gains, resulting loudness) that bring the mix to the target.
+
+    Secant steps on (gain in dB, loudness): where the limiter works hard, a decibel more gain
+    gives much less than a decibel more loudness, and a plain step would creep towards it."""
+    gain_db, tried = TARGET_LUFS - loudness, []
     for _ in range(8):
+        gain = 10 ** (gain_db / 20)
         regions, limited = _limiter_regions(level * gain, rate, limit_dbfs)
         loudness = _gated(_limited_hops(hops, weighted, gain, regions, limited, hop))
         if abs(TARGET_LUFS - loudness) < 0.02:
             break
-        gain *= 10 ** ((TARGET_LUFS - loudness) / 20)
-    else:
-        regions, limited = _limiter_regions(level * gain, rate, limit_dbfs)
-        loudness = _gated(_limited_hops(hops, weighted, gain, regions, limited, hop))
+        tried.append((gain_db, loudness))
+        if len(tried) >= 2 and abs(tried[-1][1] - tried[-2][1]) < 0.05:
+            break  # the limiter holds the whole piece: more gain is no louder (within 0.5 LU here)
+        slope = 1.0
+        if len(tried) >= 2 and tried[-1][0] != tried[-2][0]:
+            slope = min(1.0, max(0.05, (tried[-1][1] - tried[-2][1]) / (tried[-1][0] - tried[-2][0])))
+        gain_db += (TARGET_LUFS - loudness) / slope
     return gain, regions, limited, loudness
 
 

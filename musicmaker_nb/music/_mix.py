@@ -1,18 +1,19 @@
 """Production: the dry SoundFont parts -> a stereo mix, placed and treated the way each style is
 produced, with Spotify's ``pedalboard`` for the effects.
 
-Each part, placed as it was synthesised (``pans``: constant-power pan) and shaped by its
-expression curve, is summed into one of a few buses. The
-low bus (bass, kick, timpani) keeps the low end to itself; everything else goes through one
-high-pass filter at the style's cutoff, and parts that the style treats (chorus on an electric
-piano or a pad, drive on rock guitars) get a bus of their own. Each part also feeds two sends
-at its own level: an echo (a dotted-eighth delay, on leads) and a reverb sized to the style (a
-room for jazz, a plate for pop, a hall for orchestral, a long space for ambient). The sends are
-processed at half the sample rate: a damped tail holds little above 8 kHz, and it halves their
-cost. Every part but the kick breathes with it where the style pumps (house, EDM: a sidechain
-dip after each kick). Then the bus: glue compression, tape saturation
-where the style has it, and for lo-fi the worn-tape treatment (wow, low-pass, a gentle
-bitcrush, vinyl crackle). Mastering (loudness, true peak, length) comes after, in ``_master``.
+Each part, placed as it was synthesised (``pans``: constant-power pan) and at its style's
+level, shaped by its expression curve, is summed into one of a few buses. The low bus (bass,
+kick, timpani) keeps the low end to itself; everything else goes through one high-pass filter
+at the style's cutoff, and parts that the style treats (chorus on an electric piano or a pad,
+drive on rock guitars) get a bus of their own. Each part also feeds two sends at its own level:
+an echo (a dotted-eighth delay, on leads) and a reverb sized to the style (a room for jazz, a
+plate for pop, a hall for orchestral, a long space for ambient). The sends are processed at a
+third of the sample rate: a damped tail holds little above 7 kHz, and it makes the reverb, the
+dearest effect, three times cheaper. Every part but the kick breathes with it where the style
+pumps (house, EDM: a sidechain dip after each kick). Then the bus: compression (gentle at the
+peaks of every mix, glue where the style is produced that way), tape saturation where the style
+has it, and for lo-fi the worn-tape treatment (wow, low-pass, a gentle bitcrush, vinyl crackle).
+Mastering (loudness, true peak, length) comes after, in ``_master``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ __all__ = ["Mix", "MIXES", "mix", "LOW_ROLES"]
 
 LOW_ROLES = ("bass", "kick", "timpani")  # the parts that own the low end: never high-passed
 _MIX_RMS_DB = -20.0  # the level the bus is brought to before its compressor
+_SEND_DIVISOR = 3  # the sends run at a third of the sample rate (see the module's docstring)
+_PEAK_ROOM_DB = 15.0  # peaks over the bus's RMS: a little more than -14 LUFS against -1 dBTP leaves
+_REVOLUTION_S = 1.8  # a record at 33 1/3 rpm: its crackle comes round again
 
 
 @dataclass(frozen=True)
@@ -132,13 +136,15 @@ def mix(stems: dict[str, np.ndarray], score: Score, preset: Mix, *, beat_s: floa
     buses: dict[str, np.ndarray] = {}
     reverb_send = np.zeros((length, 2), dtype=np.float32) if preset.room > 0 else None
     echo_send = np.zeros((length, 2), dtype=np.float32) if preset.echoes else None
+    scratch = np.empty((length, 2), dtype=np.float32)
     for role, stem in stems.items():
         placed = _shape(stem, expression.get(role, ()), preset.levels.get(role, 0.0), rate)
         if pump is not None and role != "kick":  # everything breathes around the kick, the bass most of all
             _scale(placed, pump)
         for send, level in ((reverb_send, preset.sends.get(role, 0.0)), (echo_send, preset.echoes.get(role, 0.0))):
             if send is not None and level:
-                send += placed * np.float32(level)
+                np.multiply(placed, np.float32(level), out=scratch)  # no new 10 MB buffer per part and send
+                send += scratch
         bus = role if role in preset.chorus or role in preset.drive else "low" if role in LOW_ROLES else "high"
         if bus in buses:
             buses[bus] += placed
@@ -147,16 +153,54 @@ def mix(stems: dict[str, np.ndarray], score: Score, preset: Mix, *, beat_s: floa
     out = np.zeros((length, 2), dtype=np.float32)
     for name, signal in buses.items():
         out += _treat(signal, name, preset, rate)
-    if echo_send is not None:
-        echoed = _half_rate(echo_send, rate, pb.Pedalboard([pb.HighpassFilter(preset.highpass_hz), pb.Delay(
-            delay_seconds=min(0.75 * beat_s, 1.5), feedback=0.35, mix=1.0)]))
-        out += echoed
-        if reverb_send is not None:
-            reverb_send += echoed * np.float32(0.5)
-    if reverb_send is not None:
-        out += _half_rate(reverb_send, rate, pb.Reverb(room_size=preset.room, damping=preset.damping,
-                                                       wet_level=1.0, dry_level=0.0, width=1.0))
+    returns = _returns(reverb_send, echo_send, preset, beat_s, rate // _SEND_DIVISOR)
+    if returns is not None:
+        out += _upsample(returns, length)
     return _finish(out, preset, rate, seed)
+
+
+def _returns(reverb_send: np.ndarray | None, echo_send: np.ndarray | None, preset: Mix, beat_s: float,
+             rate: int) -> np.ndarray | None:
+    """The wet returns of the sends, at the sends' reduced rate, channels first: the echo (a
+    dotted-eighth delay), which also feeds the reverb, and the reverb."""
+    wet = None
+    reverb_in = _downsample(reverb_send) if reverb_send is not None else None
+    if echo_send is not None:
+        echo = pb.Pedalboard([pb.HighpassFilter(preset.highpass_hz), pb.Delay(
+            delay_seconds=min(0.75 * beat_s, 1.5), feedback=0.35, mix=1.0)])
+        wet = echo(_downsample(echo_send), rate)
+        if reverb_in is not None:
+            reverb_in += wet * np.float32(0.5)
+    if reverb_in is not None:
+        # high-passed on its way in, as a send is: a sample's DC or rumble would otherwise circle
+        # the reverb's feedback and come back as a wall of sub-bass
+        reverb = pb.Pedalboard([pb.HighpassFilter(max(preset.highpass_hz, 80.0)), pb.Reverb(
+            room_size=preset.room, damping=preset.damping, wet_level=1.0, dry_level=0.0, width=1.0)])
+        tail = reverb(reverb_in, rate)
+        wet = tail if wet is None else wet + tail
+    return wet
+
+
+def _downsample(send: np.ndarray) -> np.ndarray:
+    """(n, 2) -> (2, n / _SEND_DIVISOR): each run of samples averaged, channels first."""
+    frames = len(send) // _SEND_DIVISOR
+    runs = send[: frames * _SEND_DIVISOR].reshape(frames, _SEND_DIVISOR, 2)
+    out = runs[:, 0, :].copy()
+    for j in range(1, _SEND_DIVISOR):
+        out += runs[:, j, :]
+    out *= np.float32(1.0 / _SEND_DIVISOR)
+    return np.ascontiguousarray(out.T)
+
+
+def _upsample(wet: np.ndarray, length: int) -> np.ndarray:
+    """(2, m) at the sends' rate -> (length, 2) at full rate, by linear interpolation."""
+    out = np.zeros((length, 2), dtype=np.float32)
+    ramp = np.arange(_SEND_DIVISOR, dtype=np.float32) / np.float32(_SEND_DIVISOR)
+    for channel, samples in enumerate(wet):
+        following = np.append(samples[1:], samples[-1:])
+        between = (samples[:, None] + (following - samples)[:, None] * ramp).reshape(-1)
+        out[: len(between), channel] = between
+    return out
 
 
 def _shape(stem: np.ndarray, expression: tuple[tuple[float, float], ...], level_db: float, rate: int) -> np.ndarray:
@@ -194,22 +238,6 @@ def _treat(signal: np.ndarray, bus: str, preset: Mix, rate: int) -> np.ndarray:
     return pb.Pedalboard(chain)(signal, rate) if chain else signal
 
 
-def _half_rate(send: np.ndarray, rate: int, effect: pb.Plugin) -> np.ndarray:
-    """``effect`` run on ``send`` at half the sample rate (pairs averaged), its output brought
-    back to full rate by linear interpolation."""
-    half = np.ascontiguousarray(send[0::2])
-    half[: len(send) // 2] += send[1::2]
-    half *= np.float32(0.5)
-    wet = effect(half, rate // 2)
-    out = np.empty_like(send)
-    out[0::2] = wet[: len(out[0::2])]
-    between = wet[: len(out[1::2])].copy()
-    between[:-1] += wet[1: len(between)]
-    between[:-1] *= np.float32(0.5)
-    out[1::2] = between
-    return out
-
-
 def _pump(kicks: tuple[float, ...], length: int, rate: int, depth: float, beat_s: float) -> np.ndarray:
     """The sidechain gain: a dip of ``depth`` at each kick that recovers over most of a beat."""
     envelope = np.ones(length, dtype=np.float32)
@@ -242,20 +270,29 @@ def _finish(out: np.ndarray, preset: Mix, rate: int, seed: int) -> np.ndarray:
     # styles that are produced that way.
     chain.append(pb.Compressor(threshold_db=_MIX_RMS_DB + 10.0 - 8.0 * preset.glue, ratio=2.0 + 2.0 * preset.glue,
                                attack_ms=8.0, release_ms=150.0))
-    if preset.warmth >= 0.3:  # below that it is not heard, and saturation is the costliest effect here
-        drive = 2.0 + 6.0 * preset.warmth
-        chain += [pb.Distortion(drive_db=drive), pb.Gain(-0.8 * drive)]
+    # and the drum hits that pass the compressor's attack are caught here, a little above where
+    # the master's limiter will want them: it then has a few peaks to take, not hundreds
+    chain.append(pb.Limiter(threshold_db=_MIX_RMS_DB + _PEAK_ROOM_DB, release_ms=60.0))
     if chain:
         out = pb.Pedalboard(chain)(out, rate)
+    if preset.warmth:
+        # tape saturation: the tanh curve of pedalboard's Distortion, in place and at a tenth of its
+        # cost (which goes on oversampling that a gentle curve at the bus's level does not need)
+        drive = np.float32(10 ** ((2.0 + 6.0 * preset.warmth) / 20))
+        out *= drive
+        np.tanh(out, out=out)
+        out *= np.float32(1.0) / drive
     if preset.lofi:
         out += _crackle(len(out), rate, preset.lofi, seed, float(np.sqrt(np.mean(np.square(out)))))
     return out
 
 
 def _crackle(length: int, rate: int, amount: float, seed: int, level: float) -> np.ndarray:
-    """Vinyl: a soft hiss and sparse clicks, seeded so the piece stays reproducible."""
+    """Vinyl: a soft hiss and sparse clicks, seeded so the piece stays reproducible. One
+    revolution of the record is made and played round, as a record does."""
     rng = np.random.default_rng([seed, 7])
-    noise = rng.standard_normal((length, 2), dtype=np.float32) * np.float32(0.02 * amount * level)
-    clicks = np.flatnonzero(rng.random(length) < 6.0 * amount / rate)
+    turn = min(length, int(_REVOLUTION_S * rate))
+    noise = rng.standard_normal((turn, 2), dtype=np.float32) * np.float32(0.02 * amount * level)
+    clicks = np.flatnonzero(rng.random(turn) < 6.0 * amount / rate)
     noise[clicks] += (rng.standard_normal((len(clicks), 1)) * 0.6 * amount * level).astype(np.float32)
-    return noise
+    return np.resize(noise, (length, 2)) if turn < length else noise
