@@ -63,10 +63,10 @@ GROOVES: dict[str, Groove] = {
         full={36: "X.........X..x..", 38: "....X..o.o..X..o", 42: "xxxxxxxxxxxxxxxx"},
         low={36: "X.........X.....", 38: "....X.......X...", 42: "x.x.x.x.x.x.x.x."},
         fills=({38: "..........o.x.xX"}, _SNARE_FILL)),
-    "disco": Groove(
-        full={36: "X...X...X...X...", 38: "....X.......X...", 46: "..x...x...x...x.", 42: "x...x...x...x..."},
+    "disco": Groove(  # as it is danced to now: a drum machine's four on the floor, claps, sixteenth hats
+        full={36: "X...X...X...X...", 39: "....X.......X...", 46: "..x...x...x...x.", 42: "xx.xxx.xxx.xxx.x"},
         low={36: "X...X...X...X...", 42: "..x...x...x...x."},
-        fills=({38: "........x.x.xxxX"},)),
+        fills=({38: "........x.x.xxxX"},), kit="electronic"),
     "soul": Groove(
         full={36: "X......x..X.....", 38: "....X.......X..o", 42: "x.x.x.x.x.x.x.x.", 54: "....x.......x..."},
         low={36: "X.......X.......", 37: "....x.......x...", 42: "x.x.x.x.x.x.x.x."},
@@ -142,15 +142,15 @@ GROOVES: dict[str, Groove] = {
         full={36: "X.......X.......", 38: "....X.......X...", 42: "x.x.x.x.x.x.x.x."},
         low={36: "X.......X.......", 37: "....x.......x...", 42: "x.x.x.x.x.x.x.x."},
         fills=({38: "........x.x.x.xX"},)),
-    "bossa": Groove(  # cross-stick on the bossa clave, a steady kick and shaker
-        full={37: "x..x..x...x..x..", 36: "X..xX..xX..xX..x", 42: "x.x.x.x.x.x.x.x.", 70: "xxxxxxxxxxxxxxxx"},
-        low={37: "x..x..x...x..x..", 70: "x.x.x.x.x.x.x.x."},
-        fills=({37: "........x.x.x.x."},), open_hat=False, crash=False),
-    "latin": Groove(  # cowbell, congas and timbales over a tumbao kick
-        full={56: "x.x.x.x.x.x.x.x.", 63: "......xx......xx", 62: "..x.......x.....", 36: "......x.......x.",
-              75: "x..x..x...x.x..."},
-        low={75: "x..x..x...x.x...", 63: "......xx......xx"},
-        fills=({65: "........x.x.xx..", 66: "............xxxX"},), open_hat=False),
+    "bossa": Groove(  # brushes: cross-stick on the bossa clave, the surdo figure on the kick, ride eighths
+        full={37: "x..x..x...x..x..", 36: "x..xx..xx..xx..x", 51: "x.x.x.x.x.x.x.x."},
+        low={37: "x..x..x...x..x..", 51: "x...x...x...x..."},
+        fills=({37: "........x.x.x.x."},), kit="brush", open_hat=False, crash=False),
+    "latin": Groove(  # the bongo bell on the beat, congas' tumbao, clave and a timbale accent
+        full={56: "x...x...x...x...", 64: "......xx......xx", 63: "..x.......x.....", 36: "......x.......x.",
+              75: "x..x..x...x.x...", 66: "..........x....."},
+        low={75: "x..x..x...x.x...", 64: "......xx......xx"},
+        fills=({65: "........x.x.xx..", 66: "............xxxX"},), kit="jazz", open_hat=False),
     "reggae": Groove(  # one drop: kick and snare together on three
         full={36: "........X.......", 37: "........X.......", 42: "x.x.x.x.x.x.x.x."},
         low={37: "........x.......", 42: "x...x...x...x..."},

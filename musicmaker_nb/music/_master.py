@@ -18,6 +18,7 @@ TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
 _LIMIT_DBFS = -1.6  # the limiter's sample-peak ceiling, leaving room for inter-sample peaks
 _ATTEMPTS = 3
+_EDGE_FADE_S = 0.003  # a piece opening on a hit would start with a step from silence: a click
 _BLOCK_HOPS = 4  # a 400 ms gating block is four 100 ms hops (75 % overlap)
 _SILENCE = -70.0
 _DENORMAL_GUARD = np.float32(1e-30)
@@ -170,7 +171,7 @@ def master(samples: np.ndarray, rate: int, fade_in_s: float = 0.0, fade_out_s: f
     the music's edges are so sharp that its true peak still overshoots (a distorted or pumping
     mix), the gain is taken back and solved again under a ceiling lowered by the overshoot."""
     out = samples if samples.dtype == np.float32 else samples.astype(np.float32)
-    fade(out, rate, fade_in_s, fade_out_s)
+    fade(out, rate, max(fade_in_s, _EDGE_FADE_S), fade_out_s)
     hop = rate // 10
     channels = np.ascontiguousarray(out.T)
     weighted = _filtered(out, rate, channels)

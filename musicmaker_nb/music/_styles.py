@@ -110,7 +110,8 @@ STYLES: dict[str, Style] = {
                "lofi", groove="lofi", bass="hiphop", comp="lazy", lead="sparse", swing=0.6, swing_unit=2,
                mix="lofi", mood="chill", feel=(14, 9)),
     # groove
-    "funk": _s("Funk", "groove", (96, 118), "pad=organ, chords=muted guitar, bass=slap bass, melody=brass, drums=drums",
+    # a vamp of organ, guitar, slap bass and drums, as the Meters played it; horns when asked for
+    "funk": _s("Funk", "groove", (96, 118), "pad=organ, chords=muted guitar, bass=slap bass, drums=drums",
                "funk", groove="funk", bass="funk", comp="funk", lead="syncopated", swing=0.54, swing_unit=4,
                scales=("mixolydian", "dorian"), mix="funk", mood="groovy", keys=("E", "A", "D", "G"), feel=(5, 8)),
     "disco": _s("Disco", "groove", (112, 126), "pad=strings, chords=strings, bass=synth bass, melody=synth brass, drums=drums",
