@@ -201,7 +201,8 @@ _FILLER = re.compile(
 _REMOVE_MUSIC = re.compile(rf"\b(?:don'?t want|do not want|no longer want)\b.{{0,6}}\b(?:any\s+)?(?:{_MUSIC_NOUN})s?\b"
                            rf"|\b(?:remove|delete|drop|get rid of|take out|take away|no|without|kill)\b.{{0,30}}"
                            rf"\b{_MUSIC_NOUN}s?\b|(?:删除|去掉|移除|不要|取消|删掉).{{0,6}}(?:音乐|配乐|背景乐|bgm)")
-_REMOVE_TITLE = re.compile(r"\b(?:remove|delete|drop|get rid of)\b.{0,20}\btitle\b|(?:删除|去掉|移除|删掉).{0,4}标题")
+_REMOVE_TITLE = re.compile(r"\b(?:remove|delete|drop|get rid of)\b.{0,20}\btitle\b|(?:删除|去掉|移除|删掉).{0,4}标题"
+                           r"|标题.{0,4}(?:删除|去掉|移除|删掉|拿掉|不要了)")
 _DUCK_OFF = re.compile(r"\b(?:don'?t|do not|stop|no|without|turn off|disable)\b\s+(?:the\s+)?(?:auto(?:matic)?\s+)?duck|不要.{0,4}(?:闪避|压低)|取消.{0,4}闪避")
 _DUCK_ON = re.compile(
     r"\bduck|\b(?:under|beneath|below|behind)\s+(?:the\s+)?(?:speech|voice|voices|talking|dialog(?:ue)?|narration|speaker)"
@@ -234,14 +235,19 @@ _VOLUME_WORD = re.compile(r"\bvolume\b|\bloud|\bquiet|音量|声音")
 _ORIGINAL_AUDIO = re.compile(r"\b(?:original|video'?s?|clip'?s?|camera)\s+(?:sound|audio|voice)|\b(?:voice|voices|speech|"
                              r"dialog(?:ue)?|narration)\b|原声|原音|原始声音|人声|视频声音|视频的声音")
 _TITLE = re.compile(r"\btitle\b|标题")
-_TEXT = re.compile(r"\b(?:text|caption|overlay|subtitle|words?|label|lower third)\b|文字|字幕|文本")
+_TEXT = re.compile(r"\b(?:text|caption|overlay|subtitle|words?|label|lower third)\b|文字|字幕|文本|一行字")
 _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』")
 _UNQUOTED_TITLE = re.compile(
     rf"\btitle\b\s*(?:called|saying|that says|reading|named|as|to|of|:)?\s*(.+?)\s*"
     rf"(?=\bfor\s+{_TIME}|\bat\s+{_TIME}|\bfrom\s+{_TIME}|\bstarting\b|$)"
     r"|标题\s*(?:为|是|叫|：|:)\s*(.+?)\s*(?=持续|\d|$)"
 )
-_AT_TIME = re.compile(rf"\b(?:at|starting at|from)\s+({_TIME})|在\s*({_TIME})")
+_UNQUOTED_TEXT = re.compile(
+    rf"\b(?:text|caption|subtitle|words?|label)\b\s*(?:saying|that says|reading|:)\s*(.+?)\s*"
+    rf"(?=\bfor\s+{_TIME}|\bat\s+{_TIME}|\bfrom\s+{_TIME}|$)"
+    r"|(?:文字|字幕|文本|一行字)\s*(?:为|是|写|：|:)\s*(.+?)\s*(?=持续|$)"
+)
+_AT_TIME = re.compile(rf"\b(?:at|starting at|from)\s+({_TIME})|在\s*第?\s*({_TIME})")
 
 
 @dataclass
@@ -328,6 +334,9 @@ def _rule_text(clause: str, raw: str, plan: _Plan) -> list[ToolCall]:
     if _TITLE.search(clause) or not _TEXT.search(clause):
         return []
     text = _quoted(raw)
+    if text is None:
+        match = _UNQUOTED_TEXT.search(raw)
+        text = next((g for g in match.groups() if g), "").strip(" .!,:：") or None if match else None
     if text is None:
         raise _Question("What should the text say, and when? For example: add the text 'See you soon' at 0:05 "
                         "for 2 seconds.", "要显示什么文字、在什么时候？例如：在 0:05 添加文字“下次见”，持续 2 秒。")
@@ -508,7 +517,12 @@ _ASKS = re.compile(r"\b(?:add|give|make|put|want|need|play|use|get|have|score|se
                    r"i'?d like|let'?s (?:have|get|hear))\b|^(?:some|a|an)\b|(?:加|配|来|要|给|用|放)|^(?:配乐|背景音乐|bgm)$")
 
 
-_LENGTH_ONLY = re.compile(rf"^\s*(?:for|lasting|持续|显示|时长|停留)?\s*{_SECONDS}\s*$|^\s*(?:for|持续|显示)\s*\d+(?:\.\d+)?\s*$")
+_LENGTH_ONLY = re.compile(rf"^\s*(?:for|lasting|持续|显示|时长|停留|各)?\s*{_SECONDS}\s*(?:each|apiece|both|各)?\s*$"
+                          r"|^\s*(?:for|持续|显示)\s*\d+(?:\.\d+)?\s*$")
+_TIMED = ("add_title", "add_text", "fade_music")  # a length said on its own belongs to these
+# "undo, I didn't mean to remove the music": beside an undo, what was done by mistake is no request
+_MISTAKE = re.compile(r"\b(?:didn'?t|did not|never) (?:mean|want|intend|ask) (?:to|for)\b|\bby (?:mistake|accident)\b"
+                      r"|\b(?:accidentally|mistakenly)\b|不小心|误(?:删|操作|点|触)|手滑")
 _YES_NO = re.compile(r"^(?:is|are|do|does|did|can|could|should|will|would|have|has)\s+(?:it|you|i|we|they|this|that|"
                      r"there)\b.*\?\s*$|[吗呢]\s*[？?]?\s*$")
 
@@ -517,8 +531,8 @@ def _off_topic(message: str) -> bool:
     """About neither the video nor the music: small talk, questions about other things. A question
     that names music ("can you make it jazzier?") or a change to it is not."""
     text = message.lower()
-    if _MUSIC_WORD.search(text) or read_edit(message) or read_history(text):
-        return False
+    if _MUSIC_WORD.search(text) or read_edit(message) or read_history(text) or _TITLE.search(text) or _TEXT.search(text):
+        return False  # "add the text: thanks for watching" is no small talk
     if _OFF_TOPIC.search(text):
         return True
     said = prompt_choices(message)
@@ -565,16 +579,20 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
     seed, message = split_seed(message)
     try:
         pending = ""
-        for clause in _clauses(message):
+        clauses = _clauses(message)
+        if any(read_history(c.lower()) for c in clauses):
+            clauses = [c for c in clauses if not _MISTAKE.search(c.lower())]
+        for clause in clauses:
             candidate = f"{pending} {clause}".strip() if pending else clause
             calls = _interpret_clause(candidate, plan)
-            if calls:
+            if calls and calls == plan.calls[-len(calls):]:
+                pending = ""  # "go back, I liked the previous version better": one request said twice
+            elif calls:
                 plan.calls += calls
                 pending = ""
-            elif plan.calls and plan.calls[-1].name in ("add_title", "add_text") and _LENGTH_ONLY.search(clause):
-                # '标题写“我们的旅行”，显示5秒': the length, said on its own, is the text's
-                plan.calls[-1] = ToolCall(plan.calls[-1].name, {**plan.calls[-1].args,
-                                                                 "duration_ms": _duration_ms(clause, 3000.0)})
+            elif plan.calls and plan.calls[-1].name in _TIMED and _LENGTH_ONLY.search(clause):
+                # '标题写“我们的旅行”，显示5秒', "fade in and out, 3 seconds each": the length said on its own
+                plan.calls[-1] = _with_length(plan.calls[-1], _duration_ms(clause, 3000.0))
             else:
                 pending = candidate  # "calm" + "dreamy piano music": the fragment joins the next clause
         if pending and plan.calls and plan.calls[-1].name == "generate_music":
@@ -599,6 +617,12 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
     calls = tuple(ToolCall(c.name, {**c.args, "seed": seed}) if c.name == "generate_music" else c
                   for c in _merge_edits(plan.calls))
     return Interpretation(calls=calls, language=language)
+
+
+def _with_length(call: ToolCall, length_ms: float | None) -> ToolCall:
+    if call.name == "fade_music":  # both fades, or the one asked for
+        return ToolCall(call.name, {key: length_ms for key in call.args})
+    return ToolCall(call.name, {**call.args, "duration_ms": length_ms})
 
 
 def _merge_edits(calls: list[ToolCall]) -> list[ToolCall]:

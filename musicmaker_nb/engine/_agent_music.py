@@ -26,17 +26,19 @@ _RELATIVE: tuple[tuple[re.Pattern[str], str, Any], ...] = tuple((re.compile(p), 
      "energy", "up"),
     (r"\b(?:calmer|gentler|mellower|softer feel|more (?:calm|gentle|relaxed|mellow|subdued|laid[ -]back|peaceful)"
      r"|less (?:intense|energetic|busy|energy|aggressive|dramatic|hectic)|tone it down|chill it out|calm it down|"
-     r"take it down a notch|lower (?:the )?energy|not so intense|lower-energy|dial (?:it |the energy )?back|"
-     r"dial back the energy|too (?:much|intense|busy|hectic|aggressive|energetic|loud and busy)|(?:reduce|lower|"
+     r"take it down a notch|lower (?:the )?energy|not so intense|lower-energy|dial (?:it |this |the (?:energy|intensity|"
+     r"vibe) )?(?:back|down)|dial back the (?:energy|intensity)|(?:take|bring|turn|tone) (?:it|this|the (?:energy|"
+     r"intensity)) (?:back |down )a notch|ease off|rein it in|too (?:much|intense|busy|hectic|aggressive|energetic|loud and busy)|(?:reduce|lower|"
      r"decrease) the (?:energy|intensity)|bring (?:the )?(?:energy|intensity) down|(?:energy|intensity) down)\b"
      r"|更?平静一?点|柔和一?点|舒缓一?点|没那么激烈|(?:降低|减少).{0,2}(?:能量|强度)|温和一?点|缓和一?点|别那么激烈"
      r"|能量.{0,2}低一?点|太激烈|太吵闹",
      "energy", "down"),
     (r"\b(?:faster|speed (?:it |this |that )?up|quicker|pick up the pace|up the tempo|(?:increase|raise) the tempo|"
-     r"higher tempo|more tempo|less slow|quicken|too slow|drags|dragging|sluggish|plodding)\b|加快|快一?点|更快|节奏.{0,2}快|提速|速度.{0,2}快|太慢",
+     r"higher tempo|more tempo|less slow|quicken|too slow|drags|dragging|sluggish|plodding|more (?:fast|quick|quickly|"
+     r"speed|speedy|uptempo))\b|加快|快一?点|更快|节奏.{0,2}快|提速|速度.{0,2}快|太慢",
      "tempo", "faster"),
     (r"\b(?:slower|slow (?:it |this |that )?down|slow the tempo|(?:decrease|reduce|lower) the tempo|lower tempo|"
-     r"less fast|not so fast|too fast)\b|放慢|慢一?点|更慢|节奏.{0,2}慢|降速|速度.{0,2}慢|太快",
+     r"less fast|not so fast|too fast|more (?:slow|slowly|slowed down)|less (?:quick|speedy|rushed)|too rushed)\b|放慢|慢一?点|更慢|节奏.{0,2}慢|降速|速度.{0,2}慢|太快",
      "tempo", "slower"),
     (r"\b(?:darker|more dark|gloomier|moodier|more sinister|more ominous|more somber|more sombre|darken)\b"
      r"|更暗|暗一?点|阴暗一?点|黑暗一?点|更阴郁", "brightness", "darker"),
@@ -96,6 +98,7 @@ _HISTORY = (
                 r"\bctrl\s*\+?\s*y\b|\b(?:what|the change) (?:you|i) (?:just )?undid\b|\bundid\b|重做|恢复刚才撤销"
                 r"|恢复.{0,4}撤销|前进一步|做回来|再做回|撤销的.{0,6}(?:恢复|回来|做回)"), "redo"),
 )
+_SECTIONS = ("intro", "ending")
 _TIMES = re.compile(r"\b(?:twice|two times|2 times|2x)\b|两次|二次|2次")
 _THRICE = re.compile(r"\b(?:three times|thrice|3 times|3x)\b|三次|3次")
 _NOISE = re.compile(r"\b(?:please|can you|could you|would you|just|a bit|a little|slightly|much|way|some|kind of|"
@@ -121,9 +124,11 @@ def read_edit(clause: str) -> dict[str, Any]:
     drop time, a style or a mood asked of the music as it is)."""
     text = _NOISE.sub(" ", clause.lower()).strip()
     out: dict[str, Any] = {}
-    for pattern, key, value in _RELATIVE:
+    for pattern, key, value in sorted(_RELATIVE, key=lambda rule: rule[1] not in _SECTIONS):
         if key not in out and pattern.search(text):
             out[key] = value
+            if key in _SECTIONS:  # "the intro drags" is about the intro, not the tempo
+                text = pattern.sub(" ", text)
     said = prompt_choices(clause)  # as written: "F major" is a key, "f major" could be English
     if said.get("drop_s") is None:  # "the beat hits at 0:18" is a time, not a request for drums
         _instruments(text, out)
@@ -156,22 +161,12 @@ def _instruments(text: str, out: dict[str, Any]) -> None:
             if old and new and old != new:
                 out["swap"] = {"from": old, "to": new}
                 return
-    removed = _REMOVE.search(text)
-    if removed:
-        named = _instrument(removed.group("x") or removed.group("y") or removed.group("z"))
-        if named == "drums":
-            out["drums"] = False
-        elif named:
-            out["remove"] = named
+    for pattern, key, drums in ((_REMOVE, "remove", False), (_ADD, "add", True)):
+        found = pattern.search(text)
+        named = _instrument(next(g for g in found.groups() if g)) if found else None
         if named:
+            out.update({"drums": drums} if named == "drums" else {key: named})
             return
-    added = _ADD.search(text)
-    if added:
-        named = _instrument(added.group("x") or added.group("y") or added.group("z"))
-        if named == "drums":
-            out["drums"] = True
-        elif named:
-            out["add"] = named
 
 
 def _instrument(words: str) -> str | None:

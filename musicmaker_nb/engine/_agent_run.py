@@ -17,8 +17,9 @@ import threading
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterator, Callable, Iterator
 
 import anyio.to_thread
 from sse_starlette import ServerSentEvent
@@ -222,20 +223,12 @@ class AgentRunner:
         start, end = spans.get(clip, (0.0, draft.duration_ms)) if clip else (0.0, draft.duration_ms)
         if end <= start:
             raise DraftError("d", "the timeline has no length to score")
-        cost = self.config.generation_credits
-        if not self.store.freeze_credits(session["token"], cost):
-            left = self.store.token(session["token"])["credits"]
-            raise EngineError(2001, _say("no_credits", lang, cost=cost, left=left))
-        try:
+        with self._charge(session, lang) as charge:
             if seed is None:
                 previous = [g for g in self.store.session_generated(session["id"]) if g["prompt"] == prompt]
                 seed = random.randrange(1, 2**31) if previous else None  # asking again means another take
             music, audio = self._compose(prompt, (end - start) / 1000, seed, draft, start, end)
             generated = self._store_audio(session["id"], prompt, music, audio)
-            self.store.settle_credits(session["token"], cost, spent=True)
-        except BaseException:
-            self.store.settle_credits(session["token"], cost, spent=False)
-            raise
         short = _short_description(music.describe())
         had_music = bool(edits.music_segments(draft))
         why = ", ".join(music.reasons) or _say("no_reasons", lang)
@@ -247,7 +240,7 @@ class AgentRunner:
         sentence = _say("replaced" if replace and had_music else "generated", lang, what=_without_length(music),
                         seconds=music.duration_s, where=where, pct=round((segment.volume or 0) * 100), why=why)
         return _Outcome(new, sentence, {"generated_media_id": generated["id"], "description": music.describe(),
-                                        "credits_spent": cost})
+                                        "credits_spent": charge["cost"]})
 
     def _store_audio(self, session_id: str, prompt: str, music: Any, audio: Any) -> dict[str, Any]:
         temp = self.store.temp_path(".wav")
@@ -351,32 +344,42 @@ class AgentRunner:
         segments = [s for s in edits.music_segments(draft) if s.source_id and self.store.generated(s.source_id)]
         if not segments:
             raise DraftError("bgm", "there is no generated music to change yet: ask for some music first")
-        cost = self.config.generation_credits
-        if not self.store.freeze_credits(session["token"], cost):
-            left = self.store.token(session["token"])["credits"]
-            raise EngineError(2001, _say("no_credits", lang, cost=cost, left=left))
-        try:
+        with self._charge(session, lang) as charge:
             said, new = [], draft
             for segment in segments:
                 record = self.store.generated(segment.source_id)
                 before = MusicPlan.from_dict(json.loads(record["plan"]))
                 after = edit(before, change)
-                said += [c for c in changes(before, after) if c not in said]
-                if not changes(before, after):
+                changed = changes(before, after)
+                said += [c for c in changed if c not in said]
+                if not changed:
                     continue
                 generated = self._store_audio(session["id"], record["prompt"], after, self._generate(after))
                 new = edits.put_music(new, generated["id"], start_ms=segment.start_ms, duration_ms=segment.duration_ms,
                                       label=_short_description(after.describe()),
                                       meta={"prompt": record["prompt"], "plan": _plan_meta(after)})
-            self.store.settle_credits(session["token"], cost, spent=new is not draft)
-        except BaseException:
-            self.store.settle_credits(session["token"], cost, spent=False)
-            raise
+            charge["spent"] = new is not draft  # nothing rendered, nothing paid
         now = _without_length(after)
         if new is draft:
             return _Outcome(draft, _say("edit_same", lang, now=now), {"changes": []})
         return _Outcome(new, _say("edited", lang, what=", ".join(said), now=now),
-                        {"changes": said, "description": after.describe(), "credits_spent": cost})
+                        {"changes": said, "description": after.describe(), "credits_spent": charge["cost"]})
+
+    @contextmanager
+    def _charge(self, session: dict[str, Any], lang: str) -> Iterator[dict[str, Any]]:
+        """Freeze a generation's credits (2001 when short); spend them when the work succeeds,
+        unless it sets ``spent`` False; give them back when it fails."""
+        cost = self.config.generation_credits
+        if not self.store.freeze_credits(session["token"], cost):
+            left = self.store.token(session["token"])["credits"]
+            raise EngineError(2001, _say("no_credits", lang, cost=cost, left=left))
+        charge = {"cost": cost, "spent": True}
+        try:
+            yield charge
+        except BaseException:
+            self.store.settle_credits(session["token"], cost, spent=False)
+            raise
+        self.store.settle_credits(session["token"], cost, spent=charge["spent"])
 
     @staticmethod
     def _generate(music: Any) -> Any:
