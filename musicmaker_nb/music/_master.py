@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage, signal
 
-__all__ = ["Mastered", "TARGET_LUFS", "CEILING_DBTP", "fade", "integrated_loudness", "true_peak_db", "master"]
+__all__ = ["Mastered", "TARGET_LUFS", "CEILING_DBTP", "fade", "integrated_loudness", "channels_loudness",
+           "true_peak_db", "master"]
 
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
@@ -50,7 +51,7 @@ def _k_weighting(rate: int) -> np.ndarray:
     return np.array([shelf, high_pass])
 
 
-def _filtered(samples: np.ndarray, rate: int, channels: np.ndarray | None = None) -> np.ndarray:
+def _filtered(samples: np.ndarray | None, rate: int, channels: np.ndarray | None = None) -> np.ndarray:
     """K-weighted channels, shape (2, n); ``channels`` is ``samples`` as (2, n) if already at hand."""
     channels = np.ascontiguousarray(samples.T) if channels is None else channels
     # A whisper of DC keeps the filter's state out of denormal floats after silence, which
@@ -93,6 +94,11 @@ def _gated(hops: np.ndarray) -> float:
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness in LUFS of stereo ``samples`` (n, 2); -inf for silence."""
     return _gated(_hop_energy(_filtered(samples, rate), rate // 10))
+
+
+def channels_loudness(channels: np.ndarray, rate: int) -> float:
+    """The same for any number of channels given first, (c, n) float32."""
+    return _gated(_hop_energy(_filtered(None, rate, channels), rate // 10))
 
 
 # BS.1770-4 Annex 2: 48-tap interpolation filter, four phases of 12 taps

@@ -1,18 +1,22 @@
 """Production: the dry SoundFont parts -> a stereo mix, placed and treated the way each style is
 produced, with Spotify's ``pedalboard`` for the effects.
 
-Each part, placed as it was synthesised (``pans``: constant-power pan) and at its style's
-level, shaped by its expression curve, is summed into one of a few buses. The low bus (bass,
-kick, timpani) keeps the low end to itself; everything else goes through one high-pass filter
-at the style's cutoff, and parts that the style treats (chorus on an electric piano or a pad,
-drive on rock guitars) get a bus of their own. Each part also feeds two sends at its own level:
-an echo (a dotted-eighth delay, on leads) and a reverb sized to the style (a room for jazz, a
-plate for pop, a hall for orchestral, a long space for ambient). The sends are processed at a
-third of the sample rate: a damped tail holds little above 7 kHz, and it makes the reverb, the
-dearest effect, three times cheaper. Every part but the kick breathes with it where the style
-pumps (house, EDM: a sidechain dip after each kick). Then the bus: compression (gentle at the
-peaks of every mix, glue where the style is produced that way), tape saturation where the style
-has it, and for lo-fi the worn-tape treatment (wow, low-pass, a gentle bitcrush, vinyl crackle).
+First the balance: a part that the SoundFont made far louder or softer than its place among the
+others (judged by loudness) is brought back within a window of it. Each part, placed as it was
+synthesised (``pans``: constant-power pan; a double-tracked part spread on the sides, in a way
+that cancels in mono) and at its style's level, shaped by its expression curve, is summed into
+one of a few buses. The low bus (bass, kick, timpani) keeps the low end to itself; everything
+else goes through one high-pass filter at the style's cutoff, and parts that the style treats
+(chorus on an electric piano or a pad, drive on rock guitars) get a bus of their own. Each part
+also feeds two sends at its own level: an echo (a dotted-eighth delay, on leads) and a reverb
+sized to the style (a room for jazz, a plate for pop, a hall for orchestral, a long space for
+ambient). The sends are processed at a third of the sample rate: a damped tail holds little
+above 7 kHz, and it makes the reverb, the dearest effect, three times cheaper. Every part but
+the kick breathes with it where the style pumps (house, EDM: a sidechain dip after each kick).
+Then the bus: compression (gentle at the peaks of every mix, glue where the style is produced
+that way), a peak limiter (lower, so denser and louder, for dance music), tape saturation where
+the style has it, and for lo-fi the worn-tape treatment (wow, low-pass, a gentle bitcrush, vinyl
+crackle).
 Mastering (loudness, true peak, length) comes after, in ``_master``.
 """
 
@@ -24,6 +28,7 @@ from typing import Any
 import numpy as np
 import pedalboard as pb
 
+from ._master import channels_loudness
 from ._score import Score
 
 __all__ = ["Mix", "MIXES", "mix", "LOW_ROLES"]
@@ -31,8 +36,16 @@ __all__ = ["Mix", "MIXES", "mix", "LOW_ROLES"]
 LOW_ROLES = ("bass", "kick", "timpani")  # the parts that own the low end: never high-passed
 _MIX_RMS_DB = -20.0  # the level the bus is brought to before its compressor
 _SEND_DIVISOR = 3  # the sends run at a third of the sample rate (see the module's docstring)
-_PEAK_ROOM_DB = 15.0  # peaks over the bus's RMS: a little more than -14 LUFS against -1 dBTP leaves
 _REVOLUTION_S = 1.8  # a record at 33 1/3 rpm: its crackle comes round again
+# Where each part sits in the balance, in LU against the melody, and how far a part may stray
+# from it before it is brought back. The SoundFont's balance is mostly kept (it is how its
+# programs were voiced against each other), but some of it is an accident: a tuba 20 LU over
+# a xylophone, a pad 25 LU under the rest. Each style's ``levels`` then move parts from there.
+_BALANCE = {"melody": 0.0, "kick": -1.0, "drums": -3.0, "bass": -3.0, "timpani": -6.0, "chords": -5.0, "arp": -8.0,
+            "pad": -10.0}
+_BALANCE_WINDOW_LU = 6.0
+_DOUBLE_SIDE = 0.7  # the late copy's level on the sides
+_BALANCE_STEP = 8  # parts are measured at a eighth of the rate: a balance needs a decibel, not a tenth
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ class Mix:
     pump: float = 0.0  # sidechain depth on the kick, 0..1
     warmth: float = 0.0  # tape saturation, 0..1
     lofi: float = 0.0  # worn tape and vinyl, 0..1
+    doubles: dict[str, float] = field(default_factory=dict)  # role -> ms: double-tracked, left against right
+    peak_room_db: float = 15.0  # how far peaks may stand over the bus's RMS: less is louder, denser
 
 
 _PANS = {"chords": -0.3, "pad": 0.0, "bass": 0.0, "melody": 0.12, "arp": 0.4, "timpani": -0.15, "drums": 0.0,
@@ -65,32 +80,34 @@ def _preset(**kw: Any) -> Mix:
 
 MIXES: dict[str, Mix] = {
     "pop": _preset(highpass_hz=160, echoes={"melody": 0.18}, room=0.5, damping=0.35, glue=0.5,
-                   levels={"kick": 4, "drums": 3}),
+                   pans={"chords": -0.35, "arp": 0.45}, levels={"kick": 4, "drums": 3}),
     "indie": _preset(highpass_hz=140, echoes={"arp": 0.2}, chorus={"chords": 0.25}, room=0.55, damping=0.45,
                      glue=0.35, warmth=0.3, pans={"chords": -0.45, "arp": 0.5}),
     "rock": _preset(highpass_hz=120, drive={"chords": 4.0, "melody": 3.0}, room=0.35, damping=0.5, glue=0.6,
-                    warmth=0.35, pans={"chords": -0.55, "melody": 0.45}, sends={"chords": 0.1, "drums": 0.12}),
-    "metal": _preset(highpass_hz=100, drive={"chords": 4.0}, room=0.25, damping=0.6, glue=0.8,
-                     warmth=0.4, pans={"chords": -0.2}, sends={"chords": 0.05, "drums": 0.05},
+                    warmth=0.35, doubles={"chords": 14.0}, pans={"melody": 0.45}, sends={"chords": 0.14, "drums": 0.15}),
+    "metal": _preset(highpass_hz=100, drive={"chords": 4.0}, room=0.3, damping=0.6, glue=0.8,
+                     warmth=0.4, doubles={"chords": 18.0}, sends={"chords": 0.12, "drums": 0.12},
                      levels={"chords": 3, "kick": 3, "drums": 2}),
     "edm": _preset(highpass_hz=200, echoes={"arp": 0.25, "melody": 0.25}, chorus={"pad": 0.3}, room=0.6,
-                   damping=0.3, glue=0.7, pump=0.55, sends={"drums": 0.04}),
+                   damping=0.3, glue=0.7, pump=0.55, peak_room_db=10.0, sends={"drums": 0.04}),
     "house": _preset(highpass_hz=180, echoes={"chords": 0.15}, chorus={"pad": 0.3}, room=0.5, damping=0.4,
-                     glue=0.6, pump=0.45, sends={"drums": 0.04}, levels={"kick": 3, "drums": 2}),
+                     glue=0.6, pump=0.45, peak_room_db=10.0, sends={"drums": 0.04}, levels={"kick": 3, "drums": 2}),
     "techno": _preset(highpass_hz=220, echoes={"arp": 0.3}, room=0.55, damping=0.5, glue=0.7, pump=0.35,
                       warmth=0.3, sends={"drums": 0.05}),
     "synthwave": _preset(highpass_hz=150, echoes={"melody": 0.3}, chorus={"chords": 0.4, "pad": 0.4}, room=0.75,
                          damping=0.3, glue=0.5, sends={"drums": 0.25, "pad": 0.45}),
     "chiptune": _preset(highpass_hz=120, echoes={"melody": 0.1}, room=0.0, glue=0.3),
     "hiphop": _preset(highpass_hz=150, echoes={"melody": 0.2}, room=0.3, damping=0.6, glue=0.6, warmth=0.4, lofi=0.6,
-                      sends={"drums": 0.05}, levels={"kick": 5, "drums": 4, "bass": 2, "chords": -2, "melody": -5}),
-    "trap": _preset(highpass_hz=200, echoes={"melody": 0.25}, room=0.5, damping=0.4, glue=0.6, sends={"drums": 0.04},
-                    levels={"kick": 4, "drums": 4, "bass": 3, "pad": -4, "melody": -3}),
+                      doubles={"chords": 11.0, "melody": 13.0}, sends={"drums": 0.15},
+                      levels={"kick": 5, "drums": 4, "bass": 2, "chords": -2, "melody": -5}),
+    "trap": _preset(highpass_hz=200, echoes={"melody": 0.25}, room=0.5, damping=0.4, glue=0.6,
+                    doubles={"melody": 11.0, "pad": 13.0}, sends={"drums": 0.15, "melody": 0.5},
+                    levels={"kick": 4, "drums": 4, "bass": 3, "pad": -4}),
     "lofi": _preset(highpass_hz=150, echoes={"melody": 0.2}, chorus={"chords": 0.35}, room=0.4, damping=0.7,
-                    glue=0.5, warmth=0.5, lofi=0.8, sends={"drums": 0.05},
+                    glue=0.5, warmth=0.5, lofi=0.8, pans={"chords": -0.35, "melody": 0.35}, sends={"drums": 0.05},
                     levels={"kick": 4, "drums": 3, "bass": 1, "melody": -4}),
-    "funk": _preset(highpass_hz=150, room=0.3, damping=0.5, glue=0.5, warmth=0.4,
-                    pans={"chords": -0.5, "melody": 0.35}, sends={"chords": 0.1, "melody": 0.15},
+    "funk": _preset(highpass_hz=150, room=0.3, damping=0.5, glue=0.5, warmth=0.4, doubles={"chords": 12.0},
+                    pans={"pad": 0.3, "melody": 0.35}, sends={"chords": 0.1, "melody": 0.15},
                     levels={"bass": 4, "drums": 2, "kick": 2, "melody": 2}),
     "disco": _preset(highpass_hz=150, room=0.4, damping=0.45, glue=0.55, pump=0.2,
                      pans={"chords": -0.4, "melody": 0.3}, levels={"kick": 4, "drums": 3, "bass": 2}),
@@ -101,13 +118,13 @@ MIXES: dict[str, Mix] = {
     "latin": _preset(highpass_hz=120, room=0.4, damping=0.5, glue=0.35, pans={"chords": -0.4, "melody": 0.3},
                      sends={"drums": 0.12}),
     "reggae": _preset(highpass_hz=180, echoes={"chords": 0.25, "melody": 0.3}, room=0.5, damping=0.5, glue=0.4,
-                      warmth=0.3, sends={"drums": 0.15}),
+                      warmth=0.3, pans={"chords": -0.45, "pad": 0.3, "melody": 0.35}, sends={"drums": 0.15}),
     "world": _preset(highpass_hz=110, echoes={"melody": 0.12}, room=0.65, damping=0.45, glue=0.15,
                      sends={"melody": 0.35, "chords": 0.3, "drums": 0.2}),
     "folk": _preset(highpass_hz=100, room=0.35, damping=0.55, glue=0.25, warmth=0.2,
                     pans={"chords": -0.4, "arp": 0.45}, sends={"drums": 0.12, "chords": 0.15},
                     levels={"drums": -4, "kick": -4}),
-    "piano": _preset(highpass_hz=40, room=0.6, damping=0.5, sends={"chords": 0.3, "melody": 0.3},
+    "piano": _preset(highpass_hz=40, room=0.6, damping=0.5, sends={"chords": 0.22, "melody": 0.22},
                      pans={"chords": -0.1, "melody": 0.1}),
     "chamber": _preset(highpass_hz=60, room=0.65, damping=0.45, pans={"chords": -0.35, "pad": -0.1, "melody": 0.3,
                                                                       "arp": 0.35},
@@ -121,7 +138,8 @@ MIXES: dict[str, Mix] = {
                        sends={"pad": 0.6, "melody": 0.7, "arp": 0.6}),
     "lullaby": _preset(highpass_hz=80, room=0.7, damping=0.6, pans={"chords": -0.3, "melody": 0.25},
                        sends={"chords": 0.45, "melody": 0.5, "pad": 0.45}),
-    "kids": _preset(highpass_hz=120, room=0.35, damping=0.45, glue=0.35, sends={"melody": 0.2, "arp": 0.2}),
+    "kids": _preset(highpass_hz=120, room=0.6, damping=0.4, glue=0.35, pans={"chords": -0.4, "melody": 0.3, "arp": 0.45},
+                    sends={"chords": 0.3, "melody": 0.35, "arp": 0.35, "bass": 0.15}),
     "christmas": _preset(highpass_hz=120, room=0.55, damping=0.4, glue=0.3, sends={"melody": 0.3, "arp": 0.3}),
 }
 
@@ -137,8 +155,11 @@ def mix(stems: dict[str, np.ndarray], score: Score, preset: Mix, *, beat_s: floa
     reverb_send = np.zeros((length, 2), dtype=np.float32) if preset.room > 0 else None
     echo_send = np.zeros((length, 2), dtype=np.float32) if preset.echoes else None
     scratch = np.empty((length, 2), dtype=np.float32)
+    balance = _balance(stems, rate)
     for role, stem in stems.items():
-        placed = _shape(stem, expression.get(role, ()), preset.levels.get(role, 0.0), rate)
+        placed = _shape(stem, expression.get(role, ()), balance.get(role, 0.0) + preset.levels.get(role, 0.0), rate)
+        if role in preset.doubles:
+            _double(placed, round(preset.doubles[role] * rate / 1000))
         if pump is not None and role != "kick":  # everything breathes around the kick, the bass most of all
             _scale(placed, pump)
         for send, level in ((reverb_send, preset.sends.get(role, 0.0)), (echo_send, preset.echoes.get(role, 0.0))):
@@ -212,6 +233,35 @@ def _shape(stem: np.ndarray, expression: tuple[tuple[float, float], ...], level_
     return stem
 
 
+def _balance(stems: dict[str, np.ndarray], rate: int) -> dict[str, float]:
+    """role -> the gain in dB that brings a part back within the window of its place in the
+    balance, judged by loudness (BS.1770's weighting and gating: a sparse part by its notes, not
+    its rests) against the parts' median standing."""
+    standing = {}
+    for role, stem in stems.items():
+        mono = (stem[::_BALANCE_STEP, 0] + stem[::_BALANCE_STEP, 1])[None, :]
+        loudness = channels_loudness(mono, rate // _BALANCE_STEP)
+        if np.isfinite(loudness):
+            standing[role] = loudness - _BALANCE.get(role, -6.0)
+    if not standing:
+        return {}
+    middle = float(np.median(list(standing.values())))
+    return {role: float(-np.sign(off) * max(0.0, abs(off) - _BALANCE_WINDOW_LU))
+            for role, off in ((role, value - middle) for role, value in standing.items())}
+
+
+def _double(stem: np.ndarray, delay: int) -> None:
+    """A part spread as a double-tracked guitar sounds, in place: its centre, plus a copy a few
+    milliseconds late on the sides only (left in phase, right out of phase). Summed to mono the
+    copy cancels, so a phone speaker hears the part as it was, with no comb filter."""
+    centre = (stem[:, 0] + stem[:, 1]) * np.float32(0.5)
+    stem[:, 0] = centre
+    stem[:, 1] = centre
+    late = centre[:-delay] * np.float32(_DOUBLE_SIDE)
+    stem[delay:, 0] += late
+    stem[delay:, 1] -= late
+
+
 def _scale(signal: np.ndarray, gain: np.ndarray) -> None:
     """``signal`` (n, 2) times a per-sample ``gain`` (n,), in place, channel by channel (numpy is
     several times slower broadcasting over a last axis of two)."""
@@ -272,7 +322,7 @@ def _finish(out: np.ndarray, preset: Mix, rate: int, seed: int) -> np.ndarray:
                                attack_ms=8.0, release_ms=150.0))
     # and the drum hits that pass the compressor's attack are caught here, a little above where
     # the master's limiter will want them: it then has a few peaks to take, not hundreds
-    chain.append(pb.Limiter(threshold_db=_MIX_RMS_DB + _PEAK_ROOM_DB, release_ms=60.0))
+    chain.append(pb.Limiter(threshold_db=_MIX_RMS_DB + preset.peak_room_db, release_ms=60.0))
     if chain:
         out = pb.Pedalboard(chain)(out, rate)
     if preset.warmth:
