@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -282,10 +283,24 @@ def _occasion(reading: Reading) -> Occasion | None:
     return next((o for o in found if o.strong), next((o for o in found if not o.generic), found[0] if found else None))
 
 
+# A decade or "vintage" says when the music is from and only hints at nostalgia: a feeling named
+# beside it ("1940s swing, lively and fun") is the mood, and beside a style it dates the style
+# ("70s funk" is funk as it was, groovy).
+_ERA = re.compile(r"^(?:19|')?\d0s$|^(?:vintage|retro|oldies|old-fashioned|throwback)$")
+
+
+def _named_mood(reading: Reading) -> str | None:
+    moods = reading.all("mood")
+    felt = [m for m in moods if not _ERA.match(m.text.lower())]
+    if felt:
+        return felt[0].value
+    return moods[0].value if moods and not reading.first("style") else None
+
+
 def _style_and_mood(reading: Reading, forced: dict[str, Any]) -> tuple[str, str, str | None]:
     """(style, mood, occasion) by the order of precedence in the module docstring."""
     occasion = _occasion(reading)
-    named_mood = forced.get("mood") or (reading.first("mood").value if reading.first("mood") else None)
+    named_mood = forced.get("mood") or _named_mood(reading)
     style = forced.get("style") or _style(reading, named_mood, occasion)
     # some styles are a mood (a lullaby for a baby video is sleepy, not the baby's playful)
     implied = STYLES[style].mood if STYLES[style].mood_intrinsic else None

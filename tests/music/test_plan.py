@@ -361,3 +361,13 @@ def test_the_benchmark_prompts_plan_the_labelled_family_and_mood():
     plans = [plan(item["prompt"], 30.0, seed=1) for item in items]
     assert np.mean([p.family == item["family"] for p, item in zip(plans, items)]) >= 0.9
     assert np.mean([p.mood in item["mood"] for p, item in zip(plans, items)]) >= 0.9
+
+
+@pytest.mark.parametrize("prompt, mood", [
+    ("1940s swing dance, lively and fun", "energetic"),  # the feeling named beside the decade
+    ("70s funk", STYLES["funk"].mood),  # a decade beside a style dates the style
+    ("vintage piano for grandma's photos", "nostalgic"),  # piano is an instrument here, the decade the feeling
+    ("nostalgic 80s synthwave", "nostalgic"),
+])
+def test_a_decade_hints_at_nostalgia_but_a_feeling_or_a_style_wins(prompt, mood):
+    assert plan(prompt, 10.0, seed=1).mood == mood
