@@ -531,7 +531,9 @@ def _off_topic(message: str) -> bool:
     """About neither the video nor the music: small talk, questions about other things. A question
     that names music ("can you make it jazzier?") or a change to it is not."""
     text = message.lower()
-    if _MUSIC_WORD.search(text) or read_edit(message) or read_history(text) or _TITLE.search(text) or _TEXT.search(text):
+    if _MUSIC_WORD.search(text) or read_edit(message) or read_history(text):
+        return False
+    if _TITLE.search(text) or _TEXT.search(text):
         return False  # "add the text: thanks for watching" is no small talk
     if _OFF_TOPIC.search(text):
         return True

@@ -44,8 +44,8 @@ _REVOLUTION_S = 1.8  # a record at 33 1/3 rpm: its crackle comes round again
 _BALANCE = {"melody": 0.0, "kick": -1.0, "drums": -3.0, "bass": -3.0, "timpani": -6.0, "chords": -5.0, "arp": -8.0,
             "pad": -10.0}
 _BALANCE_WINDOW_LU = 6.0
-_DOUBLE_SIDE = 0.7  # the late copy's level on the sides
-_BALANCE_STEP = 8  # parts are measured at a eighth of the rate: a balance needs a decibel, not a tenth
+_BALANCE_STEP = 8  # parts are measured at an eighth of the rate: a balance needs a decibel, not a tenth
+_DOUBLE_SIDE = 0.7  # a double-tracked part's late copy, on the sides
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ MIXES: dict[str, Mix] = {
     "indie": _preset(highpass_hz=140, echoes={"arp": 0.2}, chorus={"chords": 0.25}, room=0.55, damping=0.45,
                      glue=0.35, warmth=0.3, pans={"chords": -0.45, "arp": 0.5}),
     "rock": _preset(highpass_hz=120, drive={"chords": 4.0, "melody": 3.0}, room=0.35, damping=0.5, glue=0.6,
-                    warmth=0.35, doubles={"chords": 14.0}, pans={"melody": 0.45}, sends={"chords": 0.14, "drums": 0.15}),
+                    warmth=0.35, doubles={"chords": 14.0}, pans={"melody": 0.45},
+                    sends={"chords": 0.14, "drums": 0.15}),
     "metal": _preset(highpass_hz=100, drive={"chords": 4.0}, room=0.3, damping=0.6, glue=0.8,
                      warmth=0.4, doubles={"chords": 18.0}, sends={"chords": 0.12, "drums": 0.12},
                      levels={"chords": 3, "kick": 3, "drums": 2}),
@@ -138,7 +139,8 @@ MIXES: dict[str, Mix] = {
                        sends={"pad": 0.6, "melody": 0.7, "arp": 0.6}),
     "lullaby": _preset(highpass_hz=80, room=0.7, damping=0.6, pans={"chords": -0.3, "melody": 0.25},
                        sends={"chords": 0.45, "melody": 0.5, "pad": 0.45}),
-    "kids": _preset(highpass_hz=120, room=0.6, damping=0.4, glue=0.35, pans={"chords": -0.4, "melody": 0.3, "arp": 0.45},
+    "kids": _preset(highpass_hz=120, room=0.6, damping=0.4, glue=0.35,
+                    pans={"chords": -0.4, "melody": 0.3, "arp": 0.45},
                     sends={"chords": 0.3, "melody": 0.35, "arp": 0.35, "bass": 0.15}),
     "christmas": _preset(highpass_hz=120, room=0.55, damping=0.4, glue=0.3, sends={"melody": 0.3, "arp": 0.3}),
 }
