@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+
 from ._audio import Audio
 from ._master import master
-from ._plan import MusicPlan, validate
-from ._score import compose
 from ._mix import MIXES, mix
+from ._plan import MusicPlan, validate
+from ._score import Score, compose
 from ._styles import STYLES
 from ._synth import SAMPLE_RATE, render_stems, resolve_soundfont
 
@@ -33,12 +35,20 @@ class ProceduralBackend:
         self.soundfont = resolve_soundfont(soundfont)
 
     def generate(self, plan: MusicPlan) -> Audio:
+        score, mixed = self.mixdown(plan)
+        return self.finish(plan, score, mixed)
+
+    def mixdown(self, plan: MusicPlan) -> tuple[Score, np.ndarray]:
+        """The plan's score and its mix before mastering, float32 (n, 2)."""
         validate(plan)
         score = compose(plan)
         production = MIXES[STYLES[plan.style].mix]
         stems = render_stems(score, self.soundfont, pans=production.pans)
-        mixed = mix(stems, score, production, beat_s=plan.beat_s, rate=SAMPLE_RATE, seed=plan.seed)
-        del stems
+        return score, mix(stems, score, production, beat_s=plan.beat_s, rate=SAMPLE_RATE, seed=plan.seed)
+
+    @staticmethod
+    def finish(plan: MusicPlan, score: Score, mixed: np.ndarray) -> Audio:
+        """``mixed`` (overwritten) mastered: the plan's fades, -14 LUFS, -1 dBTP."""
         done = master(mixed, SAMPLE_RATE, plan.fade_in_s, max(plan.fade_out_s, score.release_s))
         return Audio(done.samples, SAMPLE_RATE, done.lufs, done.true_peak_db)
 

@@ -76,11 +76,10 @@ def _prepare(folder: Path) -> None:
 
 
 def _render(style: str, folder: Path, backend: ProceduralBackend, seconds: float, seed: int,
-            ffmpeg: str) -> Piece:
+            ffmpeg: str, encoder: str, suffix: str) -> Piece:
     info = STYLES[style]
     music = plan(info.label, seconds, seed=seed, style=style)
     audio = backend.generate(music)
-    encoder, suffix = audio_format(ffmpeg)
     sound = f"{_AUDIO_DIR}/{style}{suffix}"
     encode_audio(audio.samples, audio.sample_rate, folder / sound, ffmpeg=ffmpeg, encoder=encoder)
     picture = f"{_IMAGE_DIR}/{style}.png"
@@ -99,10 +98,11 @@ def build_gallery(folder: str | os.PathLike[str], *, styles: Iterable[str] | Non
     font = resolve_soundfont(soundfont)
     backend = ProceduralBackend(font)
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    encoder, suffix = audio_format(ffmpeg)  # asks ffmpeg once, not once per style
     _prepare(folder)
     pieces = []
     for number, style in enumerate(chosen, 1):
-        pieces.append(_render(style, folder, backend, seconds, seed, ffmpeg))
+        pieces.append(_render(style, folder, backend, seconds, seed, ffmpeg, encoder, suffix))
         if on_progress is not None:
             on_progress(number, len(chosen), pieces[-1])
     page = folder / "index.html"

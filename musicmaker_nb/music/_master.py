@@ -51,9 +51,8 @@ def _k_weighting(rate: int) -> np.ndarray:
     return np.array([shelf, high_pass])
 
 
-def _filtered(samples: np.ndarray | None, rate: int, channels: np.ndarray | None = None) -> np.ndarray:
-    """K-weighted channels, shape (2, n); ``channels`` is ``samples`` as (2, n) if already at hand."""
-    channels = np.ascontiguousarray(samples.T) if channels is None else channels
+def _filtered(channels: np.ndarray, rate: int) -> np.ndarray:
+    """K-weighted ``channels``, shape (c, n), channels first."""
     # A whisper of DC keeps the filter's state out of denormal floats after silence, which
     # would make it several times slower; the high-pass removes it again.
     return signal.sosfilt(_k_weighting(rate).astype(np.float32), channels + _DENORMAL_GUARD, axis=-1)
@@ -93,12 +92,12 @@ def _gated(hops: np.ndarray) -> float:
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness in LUFS of stereo ``samples`` (n, 2); -inf for silence."""
-    return _gated(_hop_energy(_filtered(samples, rate), rate // 10))
+    return channels_loudness(np.ascontiguousarray(samples.T), rate)
 
 
 def channels_loudness(channels: np.ndarray, rate: int) -> float:
     """The same for any number of channels given first, (c, n) float32."""
-    return _gated(_hop_energy(_filtered(None, rate, channels), rate // 10))
+    return _gated(_hop_energy(_filtered(channels, rate), rate // 10))
 
 
 # BS.1770-4 Annex 2: 48-tap interpolation filter, four phases of 12 taps
@@ -180,7 +179,7 @@ def master(samples: np.ndarray, rate: int, fade_in_s: float = 0.0, fade_out_s: f
     fade(out, rate, max(fade_in_s, _EDGE_FADE_S), fade_out_s)
     hop = rate // 10
     channels = np.ascontiguousarray(out.T)
-    weighted = _filtered(out, rate, channels)
+    weighted = _filtered(channels, rate)
     hops = _hop_energy(weighted, hop)
     loudness = _gated(hops)
     if not np.isfinite(loudness):

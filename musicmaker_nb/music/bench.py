@@ -41,13 +41,12 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._backend import ProceduralBackend
-from ._master import _TP_TAPS, master
-from ._mix import MIXES, mix
+from ._master import _TP_TAPS
 from ._plan import plan
-from ._score import compose, release_s
+from ._score import Score
 from ._soundfonts import find_soundfonts, resolve_soundfont
 from ._styles import STYLES
-from ._synth import SAMPLE_RATE, render_stems
+from ._synth import SAMPLE_RATE
 from ._tagger import TAGGER_PYTHON_ENV, format_table, run_tagger, score, tagger_python
 
 __all__ = ["PROMPTS_FILE", "HELDOUT_FILE", "TEST_FILE", "HEADLINE", "PRODUCTION_RANGES", "run", "main"]
@@ -147,14 +146,10 @@ def _beat_tempo(samples: np.ndarray) -> float:
     return float(np.atleast_1d(tempo)[0])
 
 
-def _tail_db(music: Any, soundfont: Path) -> float:
+def _tail_db(composed: Score, mixed: np.ndarray) -> float:
     """How far the mix falls in the half second after the final chord is released (before the
     master's fade): a dry mix drops by tens of decibels, a hall by a few."""
-    score = compose(music)
-    production = MIXES[STYLES[music.style].mix]
-    stems = render_stems(score, soundfont, pans=production.pans)
-    mixed = mix(stems, score, production, beat_s=music.beat_s, rate=SAMPLE_RATE, seed=music.seed)
-    release = round((music.duration_s - release_s(music)) * SAMPLE_RATE)
+    release = round((composed.duration_s - composed.release_s) * SAMPLE_RATE)
 
     def level(start_s: float, end_s: float) -> float:
         block = mixed[max(0, release + round(start_s * SAMPLE_RATE)): release + round(end_s * SAMPLE_RATE)]
@@ -185,10 +180,14 @@ def per_style(seconds: float, *, soundfont: Path, beat_tracker: bool, wav_folder
     for style in STYLES:
         music = plan(f"{STYLES[style].label} music", seconds, seed=1, style=style)
         start = time.process_time()
-        audio = backend.generate(music)
+        composed, mixed = backend.mixdown(music)
         cpu = time.process_time() - start
+        tail_db = _tail_db(composed, mixed)  # before the master fades the end
+        start = time.process_time()
+        audio = backend.finish(music, composed, mixed)
+        cpu += time.process_time() - start
         samples64 = audio.samples.astype(np.float64)
-        figures = {**_production(audio.samples), "tail_db": _tail_db(music, soundfont)}
+        figures = {**_production(audio.samples), "tail_db": tail_db}
         row = {
             "style": style, "family": STYLES[style].family, "plan": music.describe(),
             "cpu_s": round(cpu, 3), "x_real_time": round(seconds / cpu, 1),
