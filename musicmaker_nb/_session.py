@@ -178,6 +178,11 @@ class AsyncSession:
         """Put back the change that ``undo()`` took back."""
         return await self.say("redo", on_text=on_text)
 
+    @property
+    def _without_music(self) -> bool:
+        """Clips on the timeline and no music: an export would keep only their own sound."""
+        return self.draft is not None and self.draft.find_track("bgm") is None
+
     async def _direct(self, action: Action, text: str) -> Reply:
         if action is Action.CREDITS:
             return Reply(f"You have {await self.credits()}.", action.value, self.draft)
@@ -185,8 +190,8 @@ class AsyncSession:
             await self.state()
             return Reply(self.summary(), action.value, self.draft)
         if action is Action.EXPORT:  # said in words, so the reply says it (no warning)
-            silent = self.draft is not None and self.draft.find_track("bgm") is None
-            path = await self.wait_render(await self.start_render())
+            silent = self._without_music
+            path = await self.export(warn_without_music=False)
             note = f" Note: {NO_MUSIC_NOTE}." if silent else ""
             return Reply(f"Exported the video to {path}.{note}", action.value, self.draft)
         source = _upload_source(text)
@@ -251,11 +256,12 @@ class AsyncSession:
 
     async def export(
         self, path: str | os.PathLike[str] | None = None, *, quality: str = "high",
-        on_progress: ProgressCallback | None = None,
+        on_progress: ProgressCallback | None = None, warn_without_music: bool = True,
     ) -> Path:
         """Render the draft to a 1080p MP4 at ``path`` (default: a new file in the working directory).
-        Warns (``NoMusicWarning``) when the timeline has no music: the video keeps only its own sound."""
-        if self.draft is not None and self.draft.find_track("bgm") is None:
+        Warns (``NoMusicWarning``) when the timeline has no music: the video keeps only its own sound;
+        ``warn_without_music=False`` for callers that say so themselves (or preview on purpose)."""
+        if warn_without_music and self._without_music:
             warnings.warn(NoMusicWarning(NO_MUSIC_NOTE), stacklevel=2)
         render_id = await self.start_render(quality=quality, path=path)
         return await self.wait_render(render_id, on_progress=on_progress)

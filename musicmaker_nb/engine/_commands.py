@@ -60,7 +60,8 @@ def _connect(args: argparse.Namespace) -> Any:
 def _export(session: Any, output: pathlib.Path, quality: str) -> pathlib.Path:
     bar = ProgressBar()
     try:
-        return pathlib.Path(session.export(output, quality=quality, on_progress=bar))
+        # the note on a missing music track is printed above, in the command's own words
+        return pathlib.Path(session.export(output, quality=quality, on_progress=bar, warn_without_music=False))
     finally:
         bar.close()
 

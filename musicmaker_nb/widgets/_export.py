@@ -72,9 +72,9 @@ class ExportPanel(w.VBox):
         draft = aio.draft if aio.draft is not None else (await aio.state()).draft
         if draft is None or not draft.tracks:
             raise MusicMakerError("Nothing to export yet: upload a clip first.")
-        if frame is None:  # the panel says so itself when there is no music (the session would warn)
-            result = await aio.wait_render(await aio.start_render(quality=quality, path=target),
-                                           on_progress=self.progress.update)
+        if frame is None:  # the panel says so itself when there is no music
+            result = await aio.export(target, quality=quality, on_progress=self.progress.update,
+                                      warn_without_music=False)
         else:
             result = await aio.client.export(aio.session_id, reshape(draft, frame), target,
                                              quality=quality, on_progress=self.progress.update)

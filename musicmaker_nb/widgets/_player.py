@@ -79,8 +79,7 @@ class Player(w.VBox):
         """Render a quick low-quality preview of the session's draft and play it."""
         path = work_dir(self.root, "previews") / f"preview_{_safe_id(self.session)}_{next(self._numbers)}.mp4"
         self.caption.value = notice_html("Rendering a preview...")
-        aio = self.session.aio
-        await aio.wait_render(await aio.start_render(quality="low", path=path))
+        await self.session.aio.export(path, quality="low", warn_without_music=False)  # a preview is no export
         previous, self._preview = self._preview, path
         self.show(path)
         if previous is not None and previous != path:
