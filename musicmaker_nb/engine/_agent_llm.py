@@ -23,7 +23,7 @@ import ipaddress
 import json
 import logging
 import re
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 import anyio
@@ -131,8 +131,8 @@ def _project_text(context: AgentContext) -> str:
 
 def system_prompt(context: AgentContext) -> str:
     """The rules, the tools with their arguments, the names they accept, and the project."""
-    names = [("Style names", STYLES), ("Mood names", MOODS), ("Instrument names", INSTRUMENTS),
-             ("Note names", NOTE_SPELLINGS)]
+    names: list[tuple[str, Iterable[str]]] = [("Style names", STYLES), ("Mood names", MOODS),
+                                              ("Instrument names", INSTRUMENTS), ("Note names", NOTE_SPELLINGS)]
     return "\n\n".join([
         _RULES_TEXT,
         "Tools:\n" + _TOOLS_TEXT.format(min_bpm=MIN_BPM, max_bpm=MAX_BPM),
@@ -259,7 +259,7 @@ def _edit(given: dict[str, Any], context: AgentContext, seed: int | None) -> dic
 def _volume(given: dict[str, Any], context: AgentContext, seed: int | None) -> dict[str, Any]:
     if ("volume" in given) == ("factor" in given):
         raise ValueError("give exactly one of volume and factor")
-    level = {key: float(given[key]) for key in ("volume", "factor") if key in given}
+    level: dict[str, float] = {key: float(given[key]) for key in ("volume", "factor") if key in given}
     return {**level, "target": given["target"]}
 
 

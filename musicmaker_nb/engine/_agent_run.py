@@ -341,13 +341,13 @@ class AgentRunner:
         """Re-plan the music there is with the change forced, render it, and put it in its place."""
         from ..music import MusicPlan, changes, edit
 
-        segments = [s for s in edits.music_segments(draft) if s.source_id and self.store.generated(s.source_id)]
-        if not segments:
+        records = [(s, self.store.generated(s.source_id)) for s in edits.music_segments(draft) if s.source_id]
+        pieces = [(segment, record) for segment, record in records if record is not None]
+        if not pieces:
             raise DraftError("bgm", "there is no generated music to change yet: ask for some music first")
         with self._charge(session, lang) as charge:
             said, new = [], draft
-            for segment in segments:
-                record = self.store.generated(segment.source_id)
+            for segment, record in pieces:
                 before = MusicPlan.from_dict(json.loads(record["plan"]))
                 after = edit(before, change)
                 changed = changes(before, after)
@@ -373,7 +373,7 @@ class AgentRunner:
         if not self.store.freeze_credits(session["token"], cost):
             left = self.store.token(session["token"])["credits"]
             raise EngineError(2001, _say("no_credits", lang, cost=cost, left=left))
-        charge = {"cost": cost, "spent": True}
+        charge: dict[str, Any] = {"cost": cost, "spent": True}
         try:
             yield charge
         except BaseException:

@@ -43,7 +43,7 @@ def check(case: dict[str, Any]) -> tuple[bool, str]:
     got = interpret(case["message"], _context(case["has_music"]))
     shown = "; ".join(f"{c.name}{ {k: v for k, v in c.args.items() if k != 'seed'} }" for c in got.calls)
     if case.get("question"):
-        return got.question is not None and not got.calls, shown or f"question: {got.question[:60]}"
+        return got.question is not None and not got.calls, shown or f"question: {(got.question or '')[:60]}"
     expected = case["calls"]
     if len(expected) != len(got.calls):
         return False, shown or f"question: {(got.question or '')[:60]}"

@@ -159,10 +159,10 @@ def changes(old: MusicPlan, new: MusicPlan) -> list[str]:
     if abs(old.level - new.level) >= 0.05:
         out.append("more energy" if new.level > old.level else "less energy")
     for section in ("intro", "outro"):
-        before = next((s.bars for s in old.sections if s.name == section), 0)
-        after = next((s.bars for s in new.sections if s.name == section), 0)
-        if before != after:
-            out.append(f"{'ending' if section == 'outro' else section} {before} -> {after} bars")
+        bars_before = next((s.bars for s in old.sections if s.name == section), 0)
+        bars_after = next((s.bars for s in new.sections if s.name == section), 0)
+        if bars_before != bars_after:
+            out.append(f"{'ending' if section == 'outro' else section} {bars_before} -> {bars_after} bars")
     old_drop = next((s.start_s for s in old.sections if s.name == "chorus"), None)
     new_drop = next((s.start_s for s in new.sections if s.name == "chorus"), None)
     if new_drop is not None and old_drop != new_drop and "drop_s" in new.overrides:

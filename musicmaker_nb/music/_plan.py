@@ -314,14 +314,14 @@ def _style(reading: Reading, named_mood: str | None, occasion: Occasion | None) 
     if named:
         return next((STYLE_REFINEMENTS[(named.value, i)] for i in instruments
                      if (named.value, i) in STYLE_REFINEMENTS), named.value)
-    strong_mood = named_mood is not None and MOODS[named_mood].strong
-    if occasion is not None and occasion.strong and not strong_mood:
+    strong_mood = MOODS[named_mood] if named_mood is not None and MOODS[named_mood].strong else None
+    if occasion is not None and occasion.strong and strong_mood is None:
         return occasion.style
     defining = next((INSTRUMENT_STYLES[i] for i in instruments if i in _DEFINING), None)
     if defining:
         return defining
-    if strong_mood:
-        return MOODS[named_mood].style
+    if strong_mood is not None:
+        return strong_mood.style
     suggested = next((INSTRUMENT_STYLES[i] for i in instruments if i in INSTRUMENT_STYLES), None)
     if suggested:
         return suggested

@@ -127,11 +127,13 @@ def _lexicon() -> tuple[dict[tuple[str, ...], tuple[str, Any]], dict[str, tuple[
     english: dict[tuple[str, ...], tuple[str, Any]] = {}
     chinese: dict[str, tuple[str, Any]] = {}
     for word, name, value in entries:
-        target = chinese if _CJK.search(word) else english
-        key = word if target is chinese else tuple(_WORD.findall(word.lower()))
-        if key in target and target[key] != (name, value):
-            raise ValueError(f"vocabulary: {word!r} means both {target[key]} and {(name, value)}")
-        target[key] = (name, value)  # type: ignore[index]
+        meaning = (name, value)
+        if _CJK.search(word):
+            known = chinese.setdefault(word, meaning)
+        else:
+            known = english.setdefault(tuple(_WORD.findall(word.lower())), meaning)
+        if known != meaning:
+            raise ValueError(f"vocabulary: {word!r} means both {known} and {meaning}")
     by_letter: dict[str, list[str]] = {}
     for key in english:
         if len(key) == 1 and len(key[0]) >= 4 and key[0].isalpha():
@@ -193,7 +195,7 @@ def _drop(text: str, spans: list[tuple[int, int]]) -> float | None:
     if ":" in value:
         minutes, seconds = value.split(":")
         return int(minutes) * 60 + float(seconds)
-    return float(re.match(r"\d+(?:\.\d+)?", value).group(0))
+    return float(re.findall(r"\d+(?:\.\d+)?", value)[0])
 
 
 def _matches(words: list[tuple[str, int]]) -> list[Match]:
