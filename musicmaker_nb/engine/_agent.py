@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..music import prompt_choices
+from ..music import PromptError, prompt_choices
+from ..music._reading import MAX_BPM, MIN_BPM
 from ._agent_music import is_new_music, read_edit, read_history
 
 __all__ = [
@@ -616,6 +617,11 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
                             "请先上传一个视频（或音频）文件，然后告诉我想要什么样的音乐。")
     except _Question as question:
         return Interpretation(question=question.zh if language == "zh" else question.en, language=language)
+    except PromptError as error:  # "make it 300 bpm": a clear answer, not a failed request
+        low, high = f"{MIN_BPM:g}", f"{MAX_BPM:g}"
+        return Interpretation(question=f"音乐的速度可以是 {low}–{high} BPM，{error.bpm:g} BPM 做不到。想要多快？"
+                              if language == "zh" else f"The music can play at {low} to {high} BPM, not at "
+                              f"{error.bpm:g} BPM. How fast would you like it?", language=language)
     calls = tuple(ToolCall(c.name, {**c.args, "seed": seed}) if c.name == "generate_music" else c
                   for c in _merge_edits(plan.calls))
     return Interpretation(calls=calls, language=language)

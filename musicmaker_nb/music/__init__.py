@@ -16,11 +16,13 @@ from ._export import write_midi, write_stems
 from ._fit import CutFit
 from ._master import integrated_loudness, true_peak_db
 from ._plan import MusicPlan, Section, plan, prompt_choices
+from ._reading import PromptError
 from ._soundfonts import SOUNDFONT_ENV, SoundFontInfo, find_soundfonts, resolve_soundfont
 
 __all__ = [
     "plan",
     "prompt_choices",
+    "PromptError",
     "edit",
     "changes",
     "EDITS",

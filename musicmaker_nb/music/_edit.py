@@ -48,10 +48,10 @@ def edit(music: MusicPlan, change: Mapping[str, Any]) -> MusicPlan:
         tempo = tempo * (_ENERGY_TEMPO if up else 1 / _ENERGY_TEMPO)
     if change.get("tempo") in ("faster", "slower"):
         tempo = music.tempo_bpm * (_TEMPO_STEP if change["tempo"] == "faster" else 1 / _TEMPO_STEP)
-    if change.get("tempo_bpm") is not None:
-        tempo = float(change["tempo_bpm"])
-    if tempo != music.tempo_bpm:
+    if tempo != music.tempo_bpm:  # a step past the range stops at its end
         forced["tempo_bpm"] = round(min(MAX_BPM, max(MIN_BPM, tempo)), 2)
+    if change.get("tempo_bpm") is not None:  # a tempo asked for is kept or refused, never bent
+        forced["tempo_bpm"] = change["tempo_bpm"]
     _key_changes(music, change, forced)
     instruments = _instrument_changes(music, change)
     if instruments is not None:

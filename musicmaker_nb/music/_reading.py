@@ -23,9 +23,17 @@ from ._theory import NOTE_NAMES, pitch_class
 from ._vocabulary import (ENERGY_WORDS, FLAG_WORDS, INSTRUMENT_WORDS, MOODS, OCCASIONS, ONLY_WORDS, PACE_WORDS,
                           STYLE_WORDS)
 
-__all__ = ["Match", "Reading", "read", "MIN_BPM", "MAX_BPM"]
+__all__ = ["Match", "Reading", "read", "PromptError", "MIN_BPM", "MAX_BPM"]
 
 MIN_BPM, MAX_BPM = 40.0, 240.0
+
+
+class PromptError(ValueError):
+    """A prompt asks for what no music here can be: a tempo (``bpm``) outside 40-240 BPM."""
+
+    def __init__(self, message: str, *, bpm: float) -> None:
+        super().__init__(message)
+        self.bpm = bpm
 _MAX_PHRASE = 4
 _WORD = re.compile(r"[a-z0-9][a-z0-9'&+#/.-]*[a-z0-9+#&]|[a-z0-9]|[\u3400-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -162,7 +170,8 @@ def _tempo(text: str, spans: list[tuple[int, int]]) -> float | None:
         return None
     value = float(next(g for g in match.groups() if g))
     if not (MIN_BPM <= value <= MAX_BPM):
-        raise ValueError(f"prompt: asks for {value:g} BPM, but tempo_bpm must be {MIN_BPM:.0f}-{MAX_BPM:.0f} BPM")
+        raise PromptError(f"prompt: asks for {value:g} BPM, but tempo_bpm must be {MIN_BPM:.0f}-{MAX_BPM:.0f} BPM",
+                          bpm=value)
     spans.append(match.span())
     return value
 

@@ -84,3 +84,11 @@ def test_the_tuning_cases_stay_understood() -> None:
     # the benchmark's first set was tuned on; a change that loses its phrasings is a regression
     result = bench_agent.run()
     assert result["exact"] >= 0.97, bench_agent.misses(result)
+
+
+@pytest.mark.parametrize("message, words", [("make it 300 bpm", "40 to 240 BPM, not at 300 BPM"),
+                                            ("add music at 20 bpm", "not at 20 BPM"),
+                                            ("节奏改成 300 bpm", "40–240 BPM，300 BPM")])
+def test_a_tempo_no_music_can_have_is_answered_not_failed(message: str, words: str) -> None:
+    result = interpret(message, WITH_MUSIC)
+    assert not result.calls and words in result.question
