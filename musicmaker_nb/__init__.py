@@ -8,12 +8,12 @@
     session.export("out.mp4")              # 1080p H.264 MP4
 """
 
-from ._version import __version__
-from ._client import AsyncMusicMaker
-from ._connect import EMBEDDED, aconnect, aresume, connect, resume
-from ._constants import ACCEPTED_FORMATS, HOSTED_BASE_URL, MAX_UPLOAD_BYTES
-from ._draft import Draft, Segment, Track, TrackType, describe_changes
-from ._exceptions import (
+from .protocol._version import __version__
+from .client._client import AsyncMusicMaker
+from .client._connect import EMBEDDED, aconnect, aresume, connect, resume
+from .client._constants import ACCEPTED_FORMATS, HOSTED_BASE_URL, MAX_UPLOAD_BYTES
+from .protocol._draft import Draft, Segment, Track, TrackType, describe_changes
+from .client._exceptions import (
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -31,11 +31,11 @@ from ._exceptions import (
     StreamError,
     UnsupportedFileTypeError,
 )
-from ._intent import Action, GuiHint, route, translate_gui
-from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
-from ._session import AsyncSession, NoMusicWarning
-from ._sse import Heartbeat, TextPart, ToolCall, ToolResult
-from ._sync import MusicMaker, Session
+from .client._intent import Action, GuiHint, route, translate_gui
+from .client._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
+from .client._session import AsyncSession, NoMusicWarning
+from .client._sse import Heartbeat, TextPart, ToolCall, ToolResult
+from .client._sync import MusicMaker, Session
 
 __all__ = [
     "__version__",

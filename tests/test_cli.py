@@ -2,7 +2,7 @@ import subprocess
 import sys
 
 from musicmaker_nb import __version__
-from musicmaker_nb._cli import main
+from musicmaker_nb.cli._main import main
 
 
 def test_version(capsys):

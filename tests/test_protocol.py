@@ -12,7 +12,7 @@ from musicmaker_nb import (
     UnsupportedFileTypeError,
     __version__,
 )
-from musicmaker_nb._protocol import (
+from musicmaker_nb.client._wire import (
     RetryStep,
     attribution_headers,
     decide_retry,

@@ -4,7 +4,7 @@ import pytest
 
 import musicmaker_nb as mm
 from musicmaker_nb import AsyncMusicMaker, AsyncSession
-from musicmaker_nb._session import HeartbeatNotices
+from musicmaker_nb.client._session import HeartbeatNotices
 from tests.fakes import FakeService, add_bgm, default_sse_chunks, event
 
 pytestmark = pytest.mark.anyio

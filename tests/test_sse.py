@@ -3,7 +3,7 @@ import json
 import pytest
 
 from musicmaker_nb import Heartbeat, StreamError, TextPart, ToolCall, ToolResult
-from musicmaker_nb._sse import SSEStreamDecoder, parse_event
+from musicmaker_nb.client._sse import SSEStreamDecoder, parse_event
 from tests.fakes import default_sse_chunks, event
 
 

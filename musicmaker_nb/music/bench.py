@@ -1,7 +1,7 @@
 """Benchmark of the music generator: adherence, distinctness, production, recognisability, speed.
 
     python -m musicmaker_nb.music.bench [--quick] [--json results.json] [--tagger PYTHON] [--banks]
-    musicmaker bench music            (this, then the agent's coverage: musicmaker_nb.engine.bench_agent)
+    musicmaker bench music            (this, then the agent's coverage: musicmaker_nb.engine.agent.bench)
 
 Prints a table and then the same figures as JSON:
 - adherence: the prompt set (``bench_prompts.json``, 301 prompts written apart from the tables,

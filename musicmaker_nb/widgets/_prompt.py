@@ -7,7 +7,7 @@ from typing import Any, Awaitable, Callable
 
 import ipywidgets as w
 
-from .._intent import Action, route, translate_gui
+from ..client._intent import Action, route, translate_gui
 from ._log import ConversationLog
 from ._tasks import Activity
 

@@ -12,7 +12,7 @@ import imageio_ffmpeg
 import pytest
 
 from musicmaker_nb import engine as engine_pkg
-from musicmaker_nb._version import __version__
+from musicmaker_nb.protocol._version import __version__
 
 ATTRIBUTION = {"X-Skill-Source": "music-maker", "X-Skill-Version": __version__, "X-Skill-Platform": "unknown"}
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from musicmaker_nb.engine._ffmpeg import media_arg, run_ffmpeg
-from musicmaker_nb.engine._probe import OutputInfo, inspect_output
+from musicmaker_nb.engine.media._ffmpeg import media_arg, run_ffmpeg
+from musicmaker_nb.engine.media._probe import OutputInfo, inspect_output
 
 __all__ = ["make_video", "make_audio", "make_image", "make_cut_clip", "SPEECH_LIKE", "check_mp4"]
 

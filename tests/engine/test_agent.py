@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from musicmaker_nb.engine._agent import AgentContext, Clip, interpret, language_of, parse_time_ms
+from musicmaker_nb.engine.agent._interpret import AgentContext, Clip, interpret, language_of, parse_time_ms
 
 CLIPS = (Clip("med_1", "city.mp4", "video", 10000, 0), Clip("med_2", "beach.mov", "video", 8000, 10000))
 NO_MUSIC = AgentContext(clips=CLIPS)

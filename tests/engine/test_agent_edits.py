@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from musicmaker_nb import Draft, DraftError, TrackType
-from musicmaker_nb.engine import _agent_edits as edits
-from musicmaker_nb.engine._agent_run import agent_context, format_clock
+from musicmaker_nb.engine.agent import _edits as edits
+from musicmaker_nb.engine.agent._run import agent_context, format_clock
 
 
 def medium(media_id: str, kind: str = "video", duration_ms: int = 10000, width: int = 640, height: int = 360,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from musicmaker_nb.engine import bench_agent
-from musicmaker_nb.engine._agent import AgentContext, Clip, interpret
-from musicmaker_nb.engine._agent_music import is_new_music, read_edit, read_history
+from musicmaker_nb.engine.agent import bench as bench_agent
+from musicmaker_nb.engine.agent._interpret import AgentContext, Clip, interpret
+from musicmaker_nb.engine.agent._music import is_new_music, read_edit, read_history
 
 CLIP = (Clip("med_1", "trip.mp4", "video", 30000, 0),)
 WITH_MUSIC = AgentContext(clips=CLIP, has_music=True, music_segments=1, last_prompt="upbeat pop")

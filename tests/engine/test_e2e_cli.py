@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from musicmaker_nb.engine._commands import ProgressBar, demo_clip_args
-from musicmaker_nb.engine._probe import probe
+from musicmaker_nb.cli._commands import ProgressBar, demo_clip_args
+from musicmaker_nb.engine.media._probe import probe
 
 from .conftest import package_env
 

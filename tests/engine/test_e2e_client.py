@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 import musicmaker_nb as mm
-from musicmaker_nb.engine._probe import measure_loudness, probe
+from musicmaker_nb.engine.media._probe import measure_loudness, probe
 
 from .conftest import make_clip, package_env
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from musicmaker_nb.engine._ffmpeg import (
+from musicmaker_nb.engine.media._ffmpeg import (
     FFmpegError,
     RenderCancelled,
     ffmpeg_exe,

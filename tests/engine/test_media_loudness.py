@@ -8,7 +8,7 @@ import pyloudnorm
 import pytest
 from scipy import signal
 
-from musicmaker_nb.engine._render_loudness import CEILING_DBTP, integrated_loudness, normalize_raw, stream_normalized
+from musicmaker_nb.engine.media._loudness import CEILING_DBTP, integrated_loudness, normalize_raw, stream_normalized
 
 RATE = 48000
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from musicmaker_nb.engine._ffmpeg import media_arg, run_ffmpeg
-from musicmaker_nb.engine._probe import MediaInfo, NotMediaError, has_faststart, parse_probe_output, probe
+from musicmaker_nb.engine.media._ffmpeg import media_arg, run_ffmpeg
+from musicmaker_nb.engine.media._probe import MediaInfo, NotMediaError, has_faststart, parse_probe_output, probe
 from tests.engine.media_samples import make_audio, make_image, make_video
 
 VIDEO_CODECS = {

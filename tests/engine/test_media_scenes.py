@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from musicmaker_nb.engine._ffmpeg import media_arg, run_ffmpeg
-from musicmaker_nb.engine._scenes import (
+from musicmaker_nb.engine.media._ffmpeg import media_arg, run_ffmpeg
+from musicmaker_nb.engine.media._scenes import (
     candidate_windows,
     keyframe_args,
     parse_frame_times,

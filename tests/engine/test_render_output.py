@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from musicmaker_nb import Draft
-from musicmaker_nb.engine._ffmpeg import FFmpegError, RenderCancelled, media_arg, run_ffmpeg
-from musicmaker_nb.engine._probe import probe
-from musicmaker_nb.engine._render import RenderSource, find_font, render_draft
-from musicmaker_nb.engine._render_plan import MIX_RATE, can_copy_video, plan_mix
+from musicmaker_nb.engine.media._ffmpeg import FFmpegError, RenderCancelled, media_arg, run_ffmpeg
+from musicmaker_nb.engine.media._probe import probe
+from musicmaker_nb.engine.media._render import RenderSource, find_font, render_draft
+from musicmaker_nb.engine.media._graph import MIX_RATE, can_copy_video, plan_mix
 from tests.engine.media_samples import check_mp4, make_audio, make_image, make_video
 
 pytestmark = pytest.mark.slow

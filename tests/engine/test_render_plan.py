@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from musicmaker_nb import Draft, DraftError
-from musicmaker_nb.engine._probe import MediaInfo
-from musicmaker_nb.engine._render import RenderSource, plan_render
-from musicmaker_nb.engine._render_plan import (
+from musicmaker_nb.engine.media._probe import MediaInfo
+from musicmaker_nb.engine.media._render import RenderSource, plan_render
+from musicmaker_nb.engine.media._graph import (
     can_copy_video,
     canvas_of,
     escape_filter_value,

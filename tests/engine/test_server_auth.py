@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from musicmaker_nb.engine._auth import RateLimiter, attribution_problem, bearer_token
+from musicmaker_nb.engine.server._auth import RateLimiter, attribution_problem, bearer_token
 
 from .conftest import ATTRIBUTION, Caller
 

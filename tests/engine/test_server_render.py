@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from musicmaker_nb.engine._probe import probe
+from musicmaker_nb.engine.media._probe import probe
 
 from .conftest import Caller
 

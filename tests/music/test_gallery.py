@@ -14,7 +14,7 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-from musicmaker_nb._cli import main as cli
+from musicmaker_nb.cli._main import main as cli
 from musicmaker_nb.music import plan
 from musicmaker_nb.music._gallery import build_gallery, check_styles
 from musicmaker_nb.music._gallery_page import Piece, cards_html, page_html

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from musicmaker_nb._cli import main as cli_main
+from musicmaker_nb.cli._main import main as cli_main
 from musicmaker_nb.music import SOUNDFONT_ENV, SoundFontInfo, find_soundfonts, resolve_soundfont
 from musicmaker_nb.music._soundfonts import _bundled, choose_soundfont, default_folders, rank_bank
 from musicmaker_nb.music._soundfonts_cli import advice, main

@@ -1,0 +1,165 @@
+"""The ``musicmaker demo | make | serve`` commands (dispatched from ``musicmaker_nb.cli._main``)."""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+import tempfile
+import time
+from typing import Any, Sequence, TextIO
+
+from ..client._exceptions import MusicMakerError
+
+__all__ = ["demo", "make", "serve", "ProgressBar", "demo_clip_args", "DEMO_PROMPT"]
+
+DEMO_PROMPT = "create an upbeat background track for my travel video"
+
+
+class ProgressBar:
+    """``[#######.............]  35%  rendering`` on one line of a stream, redrawn at most 10 times a second."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30, label: str = "exporting") -> None:
+        self.stream, self.width, self.label = stream, width, label
+        self._last = -1.0
+        self._drawn_at = 0.0
+
+    def __call__(self, fraction: float, status: str | None = None) -> None:
+        fraction = min(max(float(fraction or 0.0), 0.0), 1.0)
+        now = time.monotonic()
+        if fraction < 1.0 and (now - self._drawn_at < 0.1 or fraction == self._last):
+            return
+        self._last, self._drawn_at = fraction, now
+        filled = round(fraction * self.width)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {fraction * 100:5.1f}%  "
+                          f"{status or self.label:<12}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._last >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def demo_clip_args(path: pathlib.Path, seconds: float) -> list[str]:
+    """A 1920x1080 testsrc2 clip with a quiet two-tone sine: the demo's own input."""
+    return ["-y", "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds:g}",
+            "-f", "lavfi", "-i", f"sine=frequency=220:sample_rate=48000:duration={seconds:g}",
+            "-filter:a", "volume=0.1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-shortest", "-movflags", "+faststart", str(path)]
+
+
+def _connect(args: argparse.Namespace) -> Any:
+    import musicmaker_nb
+
+    if getattr(args, "base_url", None):
+        return musicmaker_nb.connect(base_url=args.base_url)
+    return musicmaker_nb.connect(home=args.home)
+
+
+def _export(session: Any, output: pathlib.Path, quality: str) -> pathlib.Path:
+    bar = ProgressBar()
+    try:
+        # the note on a missing music track is printed above, in the command's own words
+        return pathlib.Path(session.export(output, quality=quality, on_progress=bar, warn_without_music=False))
+    finally:
+        bar.close()
+
+
+def _score_and_export(args: argparse.Namespace, inputs: Sequence[Any], prompts: Sequence[str],
+                      quality: str) -> pathlib.Path:
+    """Connect, upload each input, say each prompt, export: the job both commands do."""
+    session = _connect(args)
+    try:
+        for source in inputs:
+            media = session.upload(source)
+            print(f"Uploaded {getattr(media, 'name', source)}", file=sys.stderr)
+        for prompt in prompts:
+            print(f"> {prompt}", file=sys.stderr)
+            print(session.say(prompt).text)
+        if session.draft is None or session.draft.find_track("bgm") is None:
+            print("musicmaker: note: no music was added; the export has only the original sound. "
+                  "Ask for it in words, e.g. --prompt 'add calm piano music'.", file=sys.stderr)
+        path = _export(session, args.output, quality)
+        print(session.summary())
+        return path
+    finally:
+        session.close()
+
+
+def _fail(error: BaseException) -> int:
+    print(f"musicmaker: {error}", file=sys.stderr)
+    return 1
+
+
+def demo(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="musicmaker demo", description=(
+        "Make a short 1080p test clip with ffmpeg, score it with generated music and write an MP4."))
+    parser.add_argument("-o", "--output", type=pathlib.Path, default=pathlib.Path("demo.mp4"))
+    parser.add_argument("--prompt", default=DEMO_PROMPT)
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the test clip (default 10)")
+    parser.add_argument("--home", help="engine data directory (default: $MUSICMAKER_HOME or the user cache)")
+    args = parser.parse_args(list(argv))
+    from ..engine.media._ffmpeg import run_ffmpeg
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="musicmaker-demo-") as work:
+            clip = pathlib.Path(work) / "travel.mp4"
+            print(f"Making a {args.seconds:g} s 1920x1080 test clip with ffmpeg ...", file=sys.stderr)
+            run_ffmpeg(demo_clip_args(clip, args.seconds), what="making the demo clip")
+            path = _score_and_export(args, [clip], [args.prompt], "high")
+    except (MusicMakerError, OSError) as error:
+        return _fail(error)
+    print(f"Wrote {path.resolve()}")
+    return 0
+
+
+def make(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="musicmaker make", description=(
+        "Upload clips, ask for music (and any other edits) in words, export an MP4."))
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="video, audio or image files (or http(s) URLs)")
+    parser.add_argument("--prompt", "-p", required=True, action="append",
+                        help="what to do, e.g. 'create calm piano music'; repeat for more requests")
+    parser.add_argument("-o", "--output", type=pathlib.Path, default=pathlib.Path("out.mp4"))
+    parser.add_argument("--quality", choices=("high", "medium", "low"), default="high")
+    parser.add_argument("--home", help="engine data directory (default: $MUSICMAKER_HOME or the user cache)")
+    parser.add_argument("--base-url", help="use a running engine or the hosted service instead of an embedded one")
+    args = parser.parse_args(list(argv))
+    try:
+        path = _score_and_export(args, args.inputs, args.prompt, args.quality)
+    except (MusicMakerError, OSError) as error:
+        return _fail(error)
+    print(f"Wrote {path.resolve()}")
+    return 0
+
+
+def serve(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="musicmaker serve", description=(
+        "Serve the Music Maker API from this machine, e.g. for a class: "
+        "connect(base_url='http://HOST:PORT')."))
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    parser.add_argument("--home", help="data directory (default: $MUSICMAKER_HOME or the user cache)")
+    parser.add_argument("--allow-private-urls", action="store_true",
+                        help="let URL uploads fetch from loopback and private addresses")
+    parser.add_argument("--quota-mb", type=float, help="most megabytes the engine may keep in its data directory")
+    parser.add_argument("--workers", type=int, help="render workers (default: one per core)")
+    args = parser.parse_args(list(argv))
+    from ..engine.server._server import make_config, serve_forever
+
+    settings: dict[str, Any] = {}
+    if args.quota_mb is not None:
+        settings["quota_bytes"] = int(args.quota_mb * 1024 * 1024)
+    if args.workers:
+        settings["render_workers"] = args.workers
+    config = make_config(args.home, allow_private_urls=args.allow_private_urls, **settings)
+    print(f"Music Maker engine on http://{args.host}:{args.port} (data in {config.home}); Ctrl-C stops it.",
+          file=sys.stderr, flush=True)
+    if config.llm is not None:
+        print(f"The agent asks the language model {config.llm.model} at {config.llm.base_url} first.",
+              file=sys.stderr, flush=True)
+    try:
+        serve_forever(config, args.host, args.port)
+    except OSError as error:
+        return _fail(error)
+    return 0

@@ -1,0 +1,479 @@
+"""The routes of PROTOCOL.md as a Starlette app: ``create_app(config)``.
+
+Each JSON route answers the envelope ``{"code": 0, "message": "ok", "data": ...}``; errors are
+:class:`EngineError` s turned into ``{"code": N, "message": ..., "data": null}`` with the HTTP
+status of the brief's table. Every route but the health check and the keyed file downloads
+checks the attribution headers (402), the bearer token (1001) and the per-token rate limit (429).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import ipaddress
+import json
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+import anyio.to_thread
+from sse_starlette import EventSourceResponse
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from ...client._constants import APP_NAME
+from ...protocol._draft import Draft
+from ...client._exceptions import DraftError
+from ...protocol._version import __version__
+from ..agent._interpret import AgentContext
+from ..agent._edits import add_clip
+from ..agent._llm import understand
+from ..agent._run import AgentRunner, agent_context
+from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
+from .._config import EngineConfig
+from .._errors import EngineError, error_body, http_status
+from ._jobs import RenderQueue, draft_sources
+from ..media._graph import QUALITY
+from ..store._store import Store, is_disk_full, new_id, storage_full_error
+from ..store._uploads import Received, download_url, media_record, receive_multipart, suffix_for
+
+__all__ = ["create_app", "Engine"]
+
+log = logging.getLogger(__name__)
+_RENDER_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+_MAX_JSON_BYTES = 16 * 1024 * 1024  # a draft is a few kB; anything near this is not one
+
+
+@dataclass
+class Engine:
+    """What the routes share: the config, the store, the render queue, the agent, the limiter."""
+
+    config: EngineConfig
+    store: Store
+    queue: RenderQueue
+    agent: AgentRunner
+    limiter: RateLimiter
+
+
+# -- plumbing --------------------------------------------------------------------------------
+def _ok(data: Any) -> JSONResponse:
+    return JSONResponse({"code": 0, "message": "ok", "data": data})
+
+
+def _error(exc: EngineError) -> JSONResponse:
+    headers = {"Retry-After": RateLimiter.retry_after_header(exc.retry_after)} if exc.retry_after else None
+    return JSONResponse(error_body(exc.code, exc.message), status_code=http_status(exc.code), headers=headers)
+
+
+def _endpoint(handler: Callable[[Request, Engine], Awaitable[Any]]) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a handler: its return value in the envelope, its errors as wire errors."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        try:
+            result = await handler(request, request.app.state.engine)
+        except EngineError as exc:
+            return _error(exc)
+        except DraftError as exc:
+            return _error(EngineError(422, f"invalid draft: {exc}"))
+        except OSError as exc:
+            if is_disk_full(exc):
+                return _error(storage_full_error(str(exc)))
+            log.exception("engine route %s failed", request.url.path)
+            return _error(EngineError(500, f"internal error: {exc}"))
+        except Exception as exc:  # the client must always get an envelope, never a stack trace
+            log.exception("engine route %s failed", request.url.path)
+            return _error(EngineError(500, f"internal error: {type(exc).__name__}: {exc}"))
+        return result if isinstance(result, Response) else _ok(result)
+
+    return endpoint
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > _MAX_JSON_BYTES:
+        raise EngineError(422, f"the JSON body is larger than {_MAX_JSON_BYTES // (1 << 20)} MB")
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise EngineError(422, "the request body must be JSON") from None
+    if not isinstance(body, dict):
+        raise EngineError(422, "the request body must be a JSON object")
+    return body
+
+
+def _attribution(request: Request) -> None:
+    if problem := attribution_problem(request.headers):
+        raise EngineError(402, problem)
+
+
+def _limit(engine: Engine, key: str) -> None:
+    wait = engine.limiter.acquire(key)
+    if wait > 0:
+        raise EngineError(429, f"too many requests: wait {wait:.1f} s and try again", retry_after=wait)
+
+
+async def _caller(request: Request, engine: Engine) -> dict[str, Any]:
+    """The token row of the request: attribution, token and rate limit checked in that order."""
+    _attribution(request)
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        raise EngineError(1001, "missing bearer token: ask POST /api/auth/anonymous-token for one")
+    row = await anyio.to_thread.run_sync(engine.store.token, token)
+    row = dict(check_token(row, engine.store.clock()))
+    _limit(engine, token)
+    return row
+
+
+async def _own_session(engine: Engine, caller: dict[str, Any], session_id: str) -> dict[str, Any]:
+    session = await anyio.to_thread.run_sync(engine.store.session, session_id)
+    if session is None or session["token"] != caller["token"]:
+        raise EngineError(1002, f"session {session_id!r} not found; create a new one")
+    return session
+
+
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# -- routes ------------------------------------------------------------------------------------
+async def health(request: Request) -> Response:
+    warm = getattr(request.app.state, "warm", None)
+    return _ok({"status": "ok", "version": __version__, "engine": "musicmaker_nb",
+                "warm": bool(warm is not None and warm.is_set())})
+
+
+@_endpoint
+async def anonymous_token(request: Request, engine: Engine) -> dict[str, Any]:
+    _attribution(request)
+    client_id = request.headers.get("x-client-id", "").strip()
+    if not client_id:
+        raise EngineError(400, "missing X-Client-Id header: send a random UUID as X-Client-Id")
+    _limit(engine, f"client:{client_id}")
+    row = await anyio.to_thread.run_sync(engine.store.create_token, client_id, engine.config.initial_credits,
+                                         engine.config.token_ttl_s)
+    return {"token": row["token"], "credits": row["credits"], "expires_at": _iso(row["expires_at"])}
+
+
+@_endpoint
+async def create_session(request: Request, engine: Engine) -> dict[str, Any]:
+    caller = await _caller(request, engine)
+    body = await _json(request)
+    task_name = str(body.get("task_name") or "project")
+    language = str(body.get("language") or "en")
+    row = await anyio.to_thread.run_sync(engine.store.create_session, caller["token"], task_name, language)
+    return {"task_id": row["task_id"], "session_id": row["id"]}
+
+
+@_endpoint
+async def credits(request: Request, engine: Engine) -> dict[str, Any]:
+    caller = await _caller(request, engine)
+    return {"available": caller["credits"], "frozen": caller["frozen"], "total": caller["credits"] + caller["frozen"]}
+
+
+def _media_item(engine: Engine, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"], "name": row["name"], "kind": row["kind"], "duration_ms": row["duration_ms"],
+        "width": row["width"], "height": row["height"], "fps": row["fps"], "has_audio": bool(row["has_audio"]),
+        "size_bytes": row["size_bytes"],
+        "url": f"/api/files/media/{row['id']}?k={engine.store.file_key('media', row['id'])}",
+    }
+
+
+def _generated_item(engine: Engine, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"], "kind": "audio", "prompt": row["prompt"], "duration_ms": row["duration_ms"],
+        "description": row["description"], "tempo_bpm": row["tempo_bpm"], "key": row["key"], "lufs": row["lufs"],
+        "url": f"/api/files/gen/{row['id']}.wav?k={engine.store.file_key('gen', row['id'])}",
+        "plan": json.loads(row["plan"]) if row["plan"] else None,
+    }
+
+
+@_endpoint
+async def state(request: Request, engine: Engine) -> dict[str, Any]:
+    caller = await _caller(request, engine)
+    session = await _own_session(engine, caller, request.path_params["session_id"])
+    store = engine.store
+
+    def read() -> dict[str, Any]:
+        return {"draft": store.draft(session["id"]),
+                "video_infos": [_media_item(engine, m) for m in store.session_media(session["id"])],
+                "generated_media": [_generated_item(engine, g) for g in store.session_generated(session["id"])]}
+
+    return {"state": await anyio.to_thread.run_sync(read)}
+
+
+# -- uploads -----------------------------------------------------------------------------------
+@_endpoint
+async def upload(request: Request, engine: Engine) -> dict[str, Any]:
+    caller = await _caller(request, engine)
+    session = await _own_session(engine, caller, request.path_params["session_id"])
+    content_type = request.headers.get("content-type", "")
+    limit = engine.config.max_upload_bytes
+    if content_type.startswith("multipart/form-data"):
+        received = await receive_multipart(content_type, request.stream(), engine.store, limit)
+    elif content_type.startswith("application/json"):
+        received = await _download_all(await _json(request), engine)
+    else:
+        raise EngineError(4001, "send the files as multipart field 'files', or JSON {\"urls\": [...]}")
+    rows = await anyio.to_thread.run_sync(_accept_all, engine, session["id"], received)
+    for row in rows:  # find the scene cuts now, while the person types what music they want
+        engine.agent.prefetch_cuts(row)
+    _start_warm_up(request.app.state)
+    return {"media": [_media_item(engine, row) for row in rows]}
+
+
+async def _download_all(body: dict[str, Any], engine: Engine) -> list[Received]:
+    urls = body.get("urls")
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
+        raise EngineError(422, "a URL upload needs {\"urls\": [\"https://...\"], \"source_type\": \"url\"}")
+    received: list[Received] = []
+    try:
+        for url in urls:
+            received.append(await anyio.to_thread.run_sync(
+                download_url, url, engine.store, engine.config.max_upload_bytes, engine.config.allow_private_urls))
+    except BaseException:
+        for item in received:
+            item.temp.unlink(missing_ok=True)
+        raise
+    return received
+
+
+def _accept_all(engine: Engine, session_id: str, received: list[Received]) -> list[dict[str, Any]]:
+    """Probe every file (4001 if one is not media), then store them all and put them on the timeline."""
+    from ..media._probe import NotMediaError, probe
+
+    store = engine.store
+    try:
+        infos = []
+        for item in received:
+            try:
+                infos.append(probe(item.temp))
+            except NotMediaError as exc:
+                raise EngineError(4001, f"{item.name!r} is not a video, audio or image file we can read "
+                                        f"({exc})") from None
+        rows = [_store_medium(store, session_id, item, info) for item, info in zip(received, infos)]
+    finally:
+        for item in received:
+            item.temp.unlink(missing_ok=True)
+    with store.draft_lock(session_id):
+        draft = store.draft(session_id)
+        current = Draft.from_dict(draft) if draft else None
+        for row in rows:
+            current = add_clip(current, row)
+        store.set_draft(session_id, current.to_dict())
+        if draft is not None:  # adding a clip to a timeline is a step "undo" takes back
+            store.record_step(session_id, draft, "upload " + ", ".join(row["name"] for row in rows))
+    return rows
+
+
+def _store_medium(store: Store, session_id: str, item: Received, info: Any) -> dict[str, Any]:
+    record = media_record(info)
+    relative = store.adopt_file(item.temp, item.sha256, suffix_for(record.get("format_name"), item.name))
+    return store.add_media(
+        session_id, name=item.name, kind=record["kind"], sha256=item.sha256, path=relative,
+        size_bytes=item.size_bytes, duration_ms=record.get("duration_ms"), width=record.get("width"),
+        height=record.get("height"), fps=record.get("fps"), has_audio=bool(record.get("has_audio")), info=record)
+
+
+# -- the agent ---------------------------------------------------------------------------------
+@_endpoint
+async def run_sse(request: Request, engine: Engine) -> Response:
+    caller = await _caller(request, engine)
+    body = await _json(request)
+    session = await _own_session(engine, caller, str(body.get("session_id") or ""))
+    parts = ((body.get("new_message") or {}).get("parts") or []) if isinstance(body.get("new_message"), dict) else []
+    message = " ".join(str(p.get("text", "")) for p in parts if isinstance(p, dict)).strip()
+
+    def project() -> AgentContext:
+        store = engine.store
+        raw = store.draft(session["id"])
+        return agent_context(store.session_media(session["id"]), Draft.from_dict(raw) if raw else None,
+                             store.session_generated(session["id"]))
+
+    # the language model when one is configured (its whole exchange within its timeout), else the tables
+    interpretation = await understand(message, await anyio.to_thread.run_sync(project), engine.config.llm)
+    cost = interpretation.cost_units * engine.config.generation_credits
+    if cost > caller["credits"]:
+        raise EngineError(2001, f"out of credits: this request needs {cost} credits "
+                                f"({engine.config.generation_credits} per generated track), {caller['credits']} left")
+    return EventSourceResponse(
+        engine.agent.stream(session, message, interpretation), ping=0, sep="\n",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+# -- rendering ---------------------------------------------------------------------------------
+def _render_item(engine: Engine, row: dict[str, Any], *, local: bool = False) -> dict[str, Any]:
+    output = None
+    if row["status"] == "completed":
+        output = {"url": f"/api/files/render/{row['id']}.mp4?k={engine.store.file_key('render', row['id'])}",
+                  "format": "mp4"}
+        if local:  # a client on this machine may copy the file instead of downloading it
+            output["path"] = str(engine.store.path(row["output_path"]))
+    return {"id": row["id"], "status": row["status"], "progress": row["progress"], "output": output,
+            "error": row["error"], "sessionId": row["session_id"]}
+
+
+@_endpoint
+async def start_render(request: Request, engine: Engine) -> dict[str, Any]:
+    caller = await _caller(request, engine)
+    body = await _json(request)
+    session = await _own_session(engine, caller, str(body.get("sessionId") or body.get("session_id") or ""))
+    quality = str((body.get("output") or {}).get("quality") or "high")
+    if quality not in QUALITY:
+        raise EngineError(422, f"output.quality must be one of {', '.join(QUALITY)}, got {quality!r}")
+    raw = body.get("draft")
+    store = engine.store
+
+    def create() -> dict[str, Any]:
+        draft = Draft.from_dict(raw if raw is not None else store.draft(session["id"]))
+        if draft.duration_ms <= 0:
+            raise EngineError(422, "the draft is empty: upload a clip before exporting")
+        draft_sources(store, session["id"], draft)
+        render_id = str(body.get("id") or "")
+        existing = store.render(render_id) if render_id else None
+        if existing is not None and existing["session_id"] == session["id"] and \
+                json.loads(existing["draft"]) == draft.to_dict():
+            return existing  # the same export sent twice: one job
+        if not _RENDER_ID.match(render_id) or existing is not None:
+            render_id = new_id("render")
+        return store.add_render(render_id, session["id"], caller["token"], draft.to_dict(), quality)
+
+    row = await anyio.to_thread.run_sync(create)
+    if row["status"] == "queued":
+        engine.queue.submit(row["id"])
+    return {"id": row["id"], "status": row["status"]}
+
+
+@_endpoint
+async def render_status(request: Request, engine: Engine) -> dict[str, Any]:
+    """The job's state. With ``?wait=S`` (at most 10 s) the answer waits until the status or the
+    progress changes, so a client learns of progress and completion at once without polling fast."""
+    caller = await _caller(request, engine)
+    render_id = request.path_params["render_id"]
+    row = await anyio.to_thread.run_sync(engine.store.render, render_id)
+    if row is None or row["token"] != caller["token"]:
+        raise EngineError(1002, f"render {render_id!r} not found")
+    deadline = anyio.current_time() + _wait_seconds(request)
+    seen = (row["status"], row["progress"])
+    while row["status"] not in ("completed", "failed") and anyio.current_time() < deadline:
+        await anyio.sleep(_LONG_POLL_STEP_S)
+        row = await anyio.to_thread.run_sync(engine.store.render, render_id)
+        if (row["status"], row["progress"]) != seen:
+            break
+    item = _render_item(engine, row, local=_is_local(request))
+    return {**item, "long_poll": True} if "wait" in request.query_params else item
+
+
+_LONG_POLL_STEP_S = 0.05
+_MAX_WAIT_S = 10.0
+
+
+def _wait_seconds(request: Request) -> float:
+    try:
+        return min(max(float(request.query_params.get("wait", 0)), 0.0), _MAX_WAIT_S)
+    except ValueError:
+        raise EngineError(422, f"wait must be a number of seconds, got {request.query_params['wait']!r}") from None
+
+
+def _is_local(request: Request) -> bool:
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# -- files ---------------------------------------------------------------------------------------
+_FILE_KINDS = {"render": "video/mp4", "gen": "audio/wav", "media": None}
+
+
+async def files(request: Request) -> Response:
+    """A stored file, fetched with the key its URL carries (no headers needed: players use it)."""
+    engine: Engine = request.app.state.engine
+    kind, name = request.path_params["kind"], request.path_params["name"]
+    item_id = name.rsplit(".", 1)[0] if kind != "media" else name
+    if kind not in _FILE_KINDS or not engine.store.check_file_key(kind, item_id, request.query_params.get("k", "")):
+        return _error(EngineError(1002, "file not found"))
+    row = await anyio.to_thread.run_sync(_file_row, engine.store, kind, item_id)
+    relative = row and (row["output_path"] if kind == "render" else row["path"])
+    if not relative or not engine.store.path(relative).exists():
+        return _error(EngineError(1002, "file not found"))
+    filename = f"{item_id}.mp4" if kind == "render" else (row.get("name") or name)
+    return FileResponse(engine.store.path(relative), media_type=_FILE_KINDS[kind], filename=filename,
+                        content_disposition_type="inline")
+
+
+def _file_row(store: Store, kind: str, item_id: str) -> dict[str, Any] | None:
+    return {"render": store.render, "gen": store.generated, "media": store.media}[kind](item_id)
+
+
+# -- the app -------------------------------------------------------------------------------------
+def _warm_up(done: threading.Event) -> None:
+    """Import the composer and the mastering code and load the SoundFont while the person types
+    what music they want: cold, they cost about 1.5 s (scipy.signal alone ~0.9 s), which the first
+    request for music would otherwise wait for. Started by the first upload rather than at start-up,
+    where it would slow the start and the upload (one GIL). ``/api/health`` says ``warm`` after."""
+    try:
+        from ...music import generate, plan
+        from ..media import _loudness  # noqa: F401 - imported for its side effect: warm
+
+        generate(plan("warm up", 0.5, seed=1))
+    except Exception:  # a broken SoundFont is reported when music is asked for, in plain words
+        log.debug("warm-up failed", exc_info=True)
+    finally:
+        done.set()
+
+
+_warm_up_lock = threading.Lock()
+
+
+def _start_warm_up(state: Any) -> None:
+    with _warm_up_lock:
+        if getattr(state, "warm_up_started", False):
+            return
+        state.warm_up_started = True
+    threading.Thread(target=_warm_up, args=(state.warm,), name="musicmaker-warm-up", daemon=True).start()
+
+
+def _lifespan(config: EngineConfig):
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = Store(config.home, quota_bytes=config.quota_bytes)
+        store.clean_tmp()
+        queue = RenderQueue(store, config)
+        agent = AgentRunner(store, config)
+        app.state.engine = Engine(config, store, queue, agent, RateLimiter(config.rate_per_s, config.rate_burst))
+        queue.resume()
+        app.state.warm = threading.Event()
+        try:
+            yield
+        finally:
+            agent.close()
+            await anyio.to_thread.run_sync(queue.stop)
+            store.close()
+
+    return lifespan
+
+
+def create_app(config: EngineConfig) -> Starlette:
+    """The engine as an ASGI app; its store opens and its workers start with the app's lifespan."""
+    prefix = f"/{APP_NAME}/me/{{session_id}}"
+    routes = [
+        Route("/api/health", health, methods=["GET"]),
+        Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
+        Route(f"/api/tasks/me/with-session/{APP_NAME}", create_session, methods=["POST"]),
+        Route("/run_sse", run_sse, methods=["POST"]),
+        Route(f"/api/upload-video{prefix}", upload, methods=["POST"]),
+        Route("/api/credits/balance/simple", credits, methods=["GET"]),
+        Route(f"/api/state{prefix}/latest", state, methods=["GET"]),
+        Route("/api/render/proxy/lambda", start_render, methods=["POST"]),
+        Route("/api/render/proxy/lambda/{render_id}", render_status, methods=["GET"]),
+        Route("/api/files/{kind}/{name}", files, methods=["GET", "HEAD"]),
+    ]
+    return Starlette(routes=routes, lifespan=_lifespan(config))

@@ -1,0 +1,298 @@
+"""Getting media in: streamed multipart bodies and http(s) URLs, written to disk as they arrive.
+
+Nothing is held whole in memory: each file goes chunk by chunk to a temporary file in the data
+directory while its SHA-256 is computed, and the size limit (4002) and the storage quota are
+enforced as the bytes arrive. What the file *is* is decided afterwards by probing its content
+(see :func:`accept`), never by its name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import ipaddress
+import pathlib
+import re
+import socket
+import unicodedata
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Callable
+
+import anyio
+import anyio.to_thread
+import httpx
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from ...client._constants import ACCEPTED_FORMATS
+from .._errors import EngineError
+from ._store import Store, is_disk_full, storage_full_error
+
+__all__ = [
+    "Received",
+    "FileSink",
+    "sanitize_filename",
+    "address_refusal",
+    "check_url",
+    "receive_multipart",
+    "download_url",
+    "media_record",
+    "suffix_for",
+    "resolve_host",
+    "too_large_error",
+]
+
+_DRAIN_BYTES = 32 * 1024 * 1024  # read (and drop) this much more after a refusal so the client sees the answer
+_MAX_REDIRECTS = 5
+_URL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+_SUFFIX_BY_FORMAT = {
+    "mov,mp4,m4a,3gp,3g2,mj2": ".mp4", "matroska,webm": ".mkv", "avi": ".avi", "mp3": ".mp3",
+    "wav": ".wav", "aac": ".aac", "gif": ".gif", "png_pipe": ".png", "jpeg_pipe": ".jpg",
+    "webp_pipe": ".webp", "image2": ".jpg",
+}
+
+
+@dataclass(frozen=True)
+class Received:
+    """One file written to a temporary path, not yet probed."""
+
+    name: str
+    temp: pathlib.Path
+    sha256: str
+    size_bytes: int
+
+
+def too_large_error(name: str, limit: int) -> EngineError:
+    size = f"{limit / (1 << 20):g} MB" if limit >= 1 << 20 else f"{limit / 1024:g} KB"
+    return EngineError(4002, f"{name!r} is larger than the {size} upload limit: trim or compress it and upload again")
+
+
+def sanitize_filename(raw: str | None, fallback: str = "upload") -> str:
+    """A display name with no directories, control characters or leading dots."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r'[<>:"|?*]', "_", name).strip().lstrip(". ")
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 110] + dot + ext[:9]) if dot and len(ext) < 10 else name[:120]
+    return name or fallback
+
+
+class FileSink:
+    """Writes one incoming file to a temporary path, hashing it and enforcing the limits."""
+
+    def __init__(self, store: Store, name: str, limit: int, room: int | None) -> None:
+        self.name, self.limit, self.room = name, limit, room
+        self.temp = store.temp_path()
+        self._hash = hashlib.sha256()
+        self._size = 0
+        self._handle = open(self.temp, "wb")
+
+    def write(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self.limit:
+            raise too_large_error(self.name, self.limit)
+        if self.room is not None and self._size > self.room:
+            raise storage_full_error(f"quota reached while receiving {self.name!r}")
+        self._hash.update(data)
+        try:
+            self._handle.write(data)
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise storage_full_error(f"disk full while receiving {self.name!r}") from exc
+            raise
+
+    def finish(self) -> Received:
+        self._handle.close()
+        return Received(self.name, self.temp, self._hash.hexdigest(), self._size)
+
+    def discard(self) -> None:
+        self._handle.close()
+        self.temp.unlink(missing_ok=True)
+
+
+class _MultipartReceiver:
+    """python-multipart callbacks that send each file part (field ``files``) to a :class:`FileSink`."""
+
+    def __init__(self, store: Store, limit: int, room: int | None) -> None:
+        self.store, self.limit, self.room = store, limit, room
+        self.received: list[Received] = []
+        self._sink: FileSink | None = None
+        self._field = b""
+        self._value = b""
+        self._headers: dict[bytes, bytes] = {}
+
+    def callbacks(self) -> dict[str, Callable[..., None]]:
+        return {
+            "on_part_begin": self._part_begin, "on_part_data": self._part_data, "on_part_end": self._part_end,
+            "on_header_field": self._header_field, "on_header_value": self._header_value,
+            "on_header_end": self._header_end, "on_headers_finished": self._headers_finished,
+        }
+
+    def _part_begin(self) -> None:
+        self._headers = {}
+
+    def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._field += data[start:end]
+
+    def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _header_end(self) -> None:
+        self._headers[self._field.strip().lower()] = self._value.strip()
+        self._field = self._value = b""
+
+    def _headers_finished(self) -> None:
+        _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
+        filename = options.get(b"filename")
+        if filename is None:
+            return  # a plain form field: not a file, ignored
+        # Clients percent-encode what a header cannot carry (httpx: control characters, quotes).
+        name = sanitize_filename(urllib.parse.unquote(filename.decode("utf-8", "replace")))
+        room = None if self.room is None else self.room - sum(r.size_bytes for r in self.received)
+        self._sink = FileSink(self.store, name, self.limit, room)
+
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._sink is not None:
+            self._sink.write(data[start:end])
+
+    def _part_end(self) -> None:
+        if self._sink is not None:
+            self.received.append(self._sink.finish())
+            self._sink = None
+
+    def discard(self) -> None:
+        if self._sink is not None:
+            self._sink.discard()
+        for item in self.received:
+            item.temp.unlink(missing_ok=True)
+
+
+async def receive_multipart(content_type: str, stream: AsyncIterator[bytes], store: Store,
+                            limit: int) -> list[Received]:
+    """Stream a multipart body to temporary files; 4002 as soon as one file passes ``limit``."""
+    _, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary")
+    if not boundary:
+        raise EngineError(422, "multipart body without a boundary")
+    room = await anyio.to_thread.run_sync(store.room_bytes)
+    receiver = _MultipartReceiver(store, limit, room)
+    parser = MultipartParser(boundary, receiver.callbacks())
+    try:
+        async for chunk in stream:
+            await anyio.to_thread.run_sync(parser.write, chunk)
+        parser.finalize()
+    except EngineError:
+        receiver.discard()
+        await _drain(stream)
+        raise
+    except BaseException:
+        receiver.discard()
+        raise
+    if not receiver.received:
+        raise EngineError(4001, "the upload held no file: send it as multipart field 'files'")
+    return receiver.received
+
+
+async def _drain(stream: AsyncIterator[bytes]) -> None:
+    drained = 0
+    async for chunk in stream:
+        drained += len(chunk)
+        if drained > _DRAIN_BYTES:
+            return
+
+
+# -- URLs ---------------------------------------------------------------------------------
+def address_refusal(address: str) -> str | None:
+    """Why an IP address may not be fetched from, or None when it is a public one."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    for test, kind in ((ip.is_loopback, "a loopback"), (ip.is_private, "a private"),
+                       (ip.is_link_local, "a link-local"), (ip.is_multicast, "a multicast"),
+                       (ip.is_reserved, "a reserved"), (ip.is_unspecified, "an unspecified")):
+        if test:
+            return f"{address} is {kind} address"
+    return None
+
+
+def check_url(url: str, resolve: Callable[[str, int], list[str]], allow_private: bool) -> None:
+    """Refuse anything but http(s) URLs to public addresses (unless private ones are allowed)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EngineError(4001, f"only http and https URLs can be uploaded, got {url!r}")
+    if allow_private:
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        addresses = resolve(parts.hostname, port)
+    except OSError as exc:
+        raise EngineError(4001, f"cannot resolve {parts.hostname!r}: {exc}") from None
+    for address in addresses:
+        if reason := address_refusal(address):
+            raise EngineError(4001, f"refusing to fetch {url!r}: {reason}; start the engine with "
+                                    "--allow-private-urls to allow it")
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    return sorted({info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)})
+
+
+def _url_name(url: str) -> str:
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+    return sanitize_filename(path.rsplit("/", 1)[-1], fallback="download")
+
+
+def download_url(url: str, store: Store, limit: int, allow_private: bool) -> Received:
+    """Fetch ``url`` into a temporary file (blocking: run it in a worker thread)."""
+    try:
+        return _download(url, store, limit, allow_private)
+    except httpx.HTTPError as exc:
+        raise EngineError(4001, f"could not fetch {url!r}: {exc or type(exc).__name__}") from None
+
+
+def _download(url: str, store: Store, limit: int, allow_private: bool) -> Received:
+    with httpx.Client(timeout=_URL_TIMEOUT, follow_redirects=False, trust_env=False) as client:
+        for _ in range(_MAX_REDIRECTS + 1):
+            check_url(url, resolve_host, allow_private)
+            with client.stream("GET", url) as response:
+                if response.is_redirect:
+                    url = str(response.url.join(response.headers["location"]))
+                    continue  # each hop is checked again: a public URL may redirect to a private one
+                if response.status_code != 200:
+                    raise EngineError(4001, f"could not fetch {url!r}: HTTP {response.status_code}")
+                return _save_response(response, _url_name(url), store, limit)
+    raise EngineError(4001, f"too many redirects fetching {url!r}")
+
+
+def _save_response(response: httpx.Response, name: str, store: Store, limit: int) -> Received:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large_error(name, limit)
+    sink = FileSink(store, name, limit, store.room_bytes())
+    try:
+        for chunk in response.iter_bytes(1 << 20):
+            sink.write(chunk)
+    except BaseException:
+        sink.discard()
+        raise
+    return sink.finish()
+
+
+# -- after probing ------------------------------------------------------------------------
+def suffix_for(format_name: str | None, name: str) -> str:
+    """The file suffix to store a medium under: its own if accepted, else one from the format."""
+    own = pathlib.PurePath(name).suffix.lower()
+    if own.lstrip(".") in ACCEPTED_FORMATS:
+        return own
+    return _SUFFIX_BY_FORMAT.get(format_name or "", ".bin")
+
+
+def media_record(info: Any) -> dict[str, Any]:
+    """The probe's fields as a plain dict (MediaInfo is a dataclass or a named tuple)."""
+    if dataclasses.is_dataclass(info):
+        return dataclasses.asdict(info)
+    if hasattr(info, "_asdict"):
+        return dict(info._asdict())
+    return dict(vars(info))

@@ -1,0 +1,411 @@
+"""The draft: a video timeline in the short-key JSON of PROTOCOL.md.
+
+Parsing is lossless (unknown keys are carried along in ``extra``), validation names the
+offending path (``t[1].sg[0].d``), and every edit returns a new draft.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import itertools
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ..client._constants import DEFAULT_BGM_VOLUME, DEFAULT_TITLE_MS
+from ..client._exceptions import DraftError
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["TrackType", "Segment", "Track", "Draft", "describe_changes"]
+
+
+class TrackType(enum.IntEnum):
+    VIDEO = 0
+    AUDIO = 1
+    TEXT = 7
+
+
+_DEFAULT_TRACK_NAMES = {TrackType.VIDEO: "Video", TrackType.AUDIO: "Audio", TrackType.TEXT: "Text"}
+_SEGMENT_KEYS = ("id", "src", "s", "d", "o", "v", "m")
+_TRACK_KEYS = ("tt", "m", "sg")
+_DRAFT_KEYS = ("d", "m", "t")
+
+
+def _number(value: Any, path: str, *, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise DraftError(path, f"expected a number, got {value!r}")
+    if value != value:  # NaN
+        raise DraftError(path, "expected a number, got NaN")
+    return value
+
+
+def _non_negative(value: Any, path: str, *, allow_none: bool = False) -> float | None:
+    number = _number(value, path, allow_none=allow_none)
+    if number is not None and number < 0:
+        raise DraftError(path, f"must not be negative, got {number}")
+    return number
+
+
+def _meta(value: Any, path: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise DraftError(path, f"expected an object, got {type(value).__name__}")
+    return copy.deepcopy(dict(value))
+
+
+def _extra(data: Mapping[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
+    return {key: copy.deepcopy(value) for key, value in data.items() if key not in known}
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        out[key] = copy.deepcopy(value)
+
+
+def _seconds(ms: float) -> str:
+    return f"{ms / 1000:.3f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of a track. Times are milliseconds; absent keys stay ``None``."""
+
+    start_ms: float = 0
+    duration_ms: float = 0
+    id: str | None = None
+    source_id: str | None = None
+    offset_ms: float | None = None
+    volume: float | None = None
+    meta: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def end_ms(self) -> float:
+        return self.start_ms + self.duration_ms
+
+    @property
+    def label(self) -> str | None:
+        """What a person calls this segment: its text, label or prompt."""
+        meta = self.meta or {}
+        for key in ("text", "label", "name", "prompt"):
+            if meta.get(key):
+                return str(meta[key])
+        return None
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "sg[0]") -> Segment:
+        if not isinstance(data, Mapping):
+            raise DraftError(path, f"expected a segment object, got {type(data).__name__}")
+        volume = _number(data.get("v"), f"{path}.v", allow_none=True)
+        if volume is not None and not 0 <= volume <= 1:
+            raise DraftError(f"{path}.v", f"volume must be between 0 and 1, got {volume}")
+        segment_id, source_id = data.get("id"), data.get("src")
+        for key, value in (("id", segment_id), ("src", source_id)):
+            if value is not None and not isinstance(value, str):
+                raise DraftError(f"{path}.{key}", f"expected a string, got {value!r}")
+        return cls(
+            start_ms=_non_negative(data.get("s", 0), f"{path}.s"),
+            duration_ms=_non_negative(data.get("d", 0), f"{path}.d"),
+            id=segment_id,
+            source_id=source_id,
+            offset_ms=_non_negative(data.get("o"), f"{path}.o", allow_none=True),
+            volume=volume,
+            meta=_meta(data.get("m"), f"{path}.m"),
+            extra=_extra(data, _SEGMENT_KEYS),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in (("id", self.id), ("src", self.source_id), ("s", self.start_ms),
+                           ("d", self.duration_ms), ("o", self.offset_ms), ("v", self.volume),
+                           ("m", self.meta)):
+            _put(out, key, value)
+        out.update(copy.deepcopy(self.extra))
+        return out
+
+
+@dataclass(frozen=True)
+class Track:
+    """A layer of the timeline: video (0), audio (1) or text (7)."""
+
+    type: TrackType
+    segments: tuple[Segment, ...] = ()
+    meta: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        meta = self.meta or {}
+        return str(meta.get("name") or _DEFAULT_TRACK_NAMES[self.type])
+
+    @property
+    def role(self) -> str | None:
+        role = (self.meta or {}).get("role")
+        if role is None and self.type is TrackType.AUDIO and self.name.lower() in ("bgm", "music"):
+            return "bgm"
+        return role
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "t[0]") -> Track:
+        if not isinstance(data, Mapping):
+            raise DraftError(path, f"expected a track object, got {type(data).__name__}")
+        raw_type = data.get("tt")
+        try:
+            track_type = TrackType(raw_type)
+        except ValueError:
+            known = ", ".join(f"{t.value} ({t.name.lower()})" for t in TrackType)
+            raise DraftError(f"{path}.tt", f"unknown track type {raw_type!r}; known: {known}") from None
+        raw_segments = data.get("sg", [])
+        if not isinstance(raw_segments, list):
+            raise DraftError(f"{path}.sg", "expected a list of segments")
+        segments = tuple(
+            Segment.from_dict(item, f"{path}.sg[{index}]") for index, item in enumerate(raw_segments)
+        )
+        _check_overlaps(segments, path)
+        return cls(
+            type=track_type,
+            segments=segments,
+            meta=_meta(data.get("m"), f"{path}.m"),
+            extra=_extra(data, _TRACK_KEYS),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"tt": int(self.type)}
+        _put(out, "m", self.meta)
+        out["sg"] = [segment.to_dict() for segment in self.segments]
+        out.update(copy.deepcopy(self.extra))
+        return out
+
+
+def _check_overlaps(segments: tuple[Segment, ...], track_path: str) -> None:
+    ordered = sorted(enumerate(segments), key=lambda pair: pair[1].start_ms)
+    for (_, earlier), (index, later) in itertools.pairwise(ordered):
+        if later.start_ms < earlier.end_ms:
+            raise DraftError(
+                f"{track_path}.sg[{index}].s",
+                f"segment starts at {_seconds(later.start_ms)}s, overlapping the segment "
+                f"that runs until {_seconds(earlier.end_ms)}s on the same track",
+            )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The whole timeline. Build one with :meth:`from_dict` or :meth:`empty`."""
+
+    duration_ms: float = 0
+    tracks: tuple[Track, ...] = ()
+    meta: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # -- reading and writing ------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Any) -> Draft:
+        if not isinstance(data, Mapping):
+            raise DraftError("", f"a draft must be a JSON object, got {type(data).__name__}")
+        raw_tracks = data.get("t", [])
+        if not isinstance(raw_tracks, list):
+            raise DraftError("t", "expected a list of tracks")
+        return cls(
+            duration_ms=_non_negative(data.get("d", 0), "d"),
+            tracks=tuple(Track.from_dict(item, f"t[{index}]") for index, item in enumerate(raw_tracks)),
+            meta=_meta(data.get("m"), "m"),
+            extra=_extra(data, _DRAFT_KEYS),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"d": self.duration_ms}
+        _put(out, "m", self.meta)
+        out["t"] = [track.to_dict() for track in self.tracks]
+        out.update(copy.deepcopy(self.extra))
+        return out
+
+    @classmethod
+    def empty(cls, duration_ms: float = 0, *, width: int = 1920, height: int = 1080, fps: float = 30) -> Draft:
+        return cls(duration_ms=duration_ms, meta={"w": width, "h": height, "fps": fps})
+
+    # -- looking at it --------------------------------------------------------------------
+    @property
+    def width(self) -> int | None:
+        return (self.meta or {}).get("w")
+
+    @property
+    def height(self) -> int | None:
+        return (self.meta or {}).get("h")
+
+    @property
+    def fps(self) -> float | None:
+        return (self.meta or {}).get("fps")
+
+    def find_track(self, role: str) -> int | None:
+        """Index of the first track with this role (``bgm``) or name (case-insensitive)."""
+        wanted = role.lower()
+        for index, track in enumerate(self.tracks):
+            if (track.role or "").lower() == wanted or track.name.lower() == wanted:
+                return index
+        return None
+
+    def summary(self) -> str:
+        """The one-line timeline of the seed, e.g. ``Timeline (1 track): 1. Video: a (0-10s)``."""
+        count = len(self.tracks)
+        if not count:
+            return "Timeline (0 tracks): empty"
+        parts = [f"{index}. {_track_summary(track)}" for index, track in enumerate(self.tracks, 1)]
+        noun = "track" if count == 1 else "tracks"
+        return f"Timeline ({count} {noun}): " + " ".join(parts)
+
+    def to_frame(self) -> pandas.DataFrame:
+        """One row per segment: track number, type, name, label, times, volume, source."""
+        import pandas
+
+        columns = ["track", "type", "name", "label", "start_s", "end_s", "volume_pct", "source_id", "segment_id"]
+        rows = [
+            {
+                "track": number,
+                "type": track.type.name.lower(),
+                "name": track.name,
+                "label": segment.label or "",
+                "start_s": segment.start_ms / 1000,
+                "end_s": segment.end_ms / 1000,
+                "volume_pct": None if track.type is TrackType.TEXT else round(_volume(segment) * 100, 1),
+                "source_id": segment.source_id,
+                "segment_id": segment.id,
+            }
+            for number, track in enumerate(self.tracks, 1)
+            for segment in track.segments
+        ]
+        return pandas.DataFrame(rows, columns=columns)
+
+    def __repr__(self) -> str:
+        return f"<Draft {self.summary()}>"
+
+    # -- editing (each returns a new draft) -------------------------------------------------
+    def with_track(self, index: int | None, track: Track) -> Draft:
+        """Replace track ``index``, or append when ``index`` is None."""
+        tracks = list(self.tracks)
+        if index is None:
+            tracks.append(track)
+        else:
+            tracks[index] = track
+        Track.from_dict(track.to_dict(), f"t[{len(tracks) - 1 if index is None else index}]")
+        return replace(self, tracks=tuple(tracks))
+
+    def without_track(self, index: int) -> Draft:
+        return replace(self, tracks=self.tracks[:index] + self.tracks[index + 1 :])
+
+    def with_bgm(
+        self,
+        source_id: str,
+        *,
+        label: str | None = None,
+        volume: float | None = None,
+        start_ms: float = 0,
+        duration_ms: float | None = None,
+        offset_ms: float = 0,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Draft:
+        """Put ``source_id`` on the background-music track, replacing what was there.
+
+        ``volume`` defaults to the current music's volume, or 35 % for the first music."""
+        if duration_ms is None:
+            duration_ms = max(self.duration_ms - start_ms, 0)
+        index = self.find_track("bgm")
+        if volume is None:
+            current = [seg.volume for seg in self.tracks[index].segments] if index is not None else []
+            volume = current[0] if current and current[0] is not None else DEFAULT_BGM_VOLUME
+        segment_meta = {**({"label": label} if label else {}), **(meta or {})}
+        segment = Segment.from_dict(
+            {"id": self.new_segment_id(), "src": source_id, "s": start_ms, "d": duration_ms,
+             "o": offset_ms, "v": volume, "m": segment_meta},
+            "bgm",
+        )
+        base = self.tracks[index] if index is not None else Track(TrackType.AUDIO, meta={"name": "BGM", "role": "bgm"})
+        return self.with_track(index, replace(base, segments=(segment,)))
+
+    def without_bgm(self) -> Draft:
+        index = self.find_track("bgm")
+        return self if index is None else self.without_track(index)
+
+    def with_title(self, text: str, *, start_ms: float = 0, duration_ms: float = DEFAULT_TITLE_MS) -> Draft:
+        """Show ``text`` as the title, replacing any earlier title."""
+        if not text.strip():
+            raise DraftError("title", "the title text is empty")
+        segment = Segment.from_dict(
+            {"id": self.new_segment_id(), "s": start_ms, "d": duration_ms, "m": {"text": text}}, "title"
+        )
+        index = self.find_track("title")
+        base = self.tracks[index] if index is not None else Track(TrackType.TEXT, meta={"name": "Title", "role": "title"})
+        return self.with_track(index, replace(base, segments=(segment,)))
+
+    def with_volume(self, volume: float, *, track: int | str = "bgm") -> Draft:
+        """Set the volume (0..1) of every segment of a track, the music by default."""
+        index = track if isinstance(track, int) else self.find_track(track)
+        if index is None or not 0 <= index < len(self.tracks):
+            raise DraftError("t", f"no track {track!r} in this draft")
+        if not 0 <= volume <= 1:
+            raise DraftError(f"t[{index}].v", f"volume must be between 0 and 1, got {volume}")
+        old = self.tracks[index]
+        segments = tuple(replace(segment, volume=volume) for segment in old.segments)
+        return self.with_track(index, replace(old, segments=segments))
+
+    def with_canvas(self, width: int, height: int) -> Draft:
+        """Change the output frame size, e.g. 1080x1920 for 9:16."""
+        if width <= 0 or height <= 0:
+            raise DraftError("m", f"frame size must be positive, got {width}x{height}")
+        return replace(self, meta={**(self.meta or {}), "w": width, "h": height})
+
+    def new_segment_id(self) -> str:
+        """An ``sgN`` id no segment of this draft uses yet."""
+        used = {segment.id for track in self.tracks for segment in track.segments}
+        return next(f"sg{n}" for n in itertools.count(1) if f"sg{n}" not in used)
+
+
+def _volume(segment: Segment) -> float:
+    return 1.0 if segment.volume is None else segment.volume
+
+
+def _segment_summary(track: Track, segment: Segment) -> str:
+    label = segment.label or segment.source_id or "untitled"
+    if track.type is TrackType.TEXT:
+        label = f'"{label}"'
+    times = f"{_seconds(segment.start_ms)}-{_seconds(segment.end_ms)}s"
+    if track.type is TrackType.AUDIO or _volume(segment) != 1.0:
+        times += f", {round(_volume(segment) * 100)}%"
+    return f"{label} ({times})"
+
+
+def _track_summary(track: Track) -> str:
+    if not track.segments:
+        return f"{track.name}: (empty)"
+    return f"{track.name}: " + ", ".join(_segment_summary(track, segment) for segment in track.segments)
+
+
+def describe_changes(old: Draft | None, new: Draft | None) -> str:
+    """Say in plain words what changed between two drafts (for streams that end silently)."""
+    if new is None:
+        return "The timeline is empty."
+    if old is None:
+        return f"The timeline now reads: {new.summary()}"
+    if old == new:
+        return "Nothing changed in the timeline."
+    changes: list[str] = []
+    if (old.width, old.height) != (new.width, new.height):
+        changes.append(f"the frame is now {new.width}x{new.height}")
+    if old.duration_ms != new.duration_ms:
+        changes.append(f"the length is now {_seconds(new.duration_ms)}s")
+    old_tracks = {track.name: _track_summary(track) for track in old.tracks}
+    new_tracks = {track.name: _track_summary(track) for track in new.tracks}
+    changes += [f"added {summary}" for name, summary in new_tracks.items() if name not in old_tracks]
+    changes += [f"removed the {name} track" for name in old_tracks if name not in new_tracks]
+    changes += [
+        f"changed {summary}"
+        for name, summary in new_tracks.items()
+        if name in old_tracks and old_tracks[name] != summary
+    ]
+    if not changes:
+        changes.append("details of the timeline changed")
+    return "Updated the timeline: " + "; ".join(changes) + ". " + new.summary()
