@@ -8,21 +8,17 @@
     session.export("out.mp4")              # 1080p H.264 MP4
 """
 
-from .protocol._version import __version__
 from .client._client import AsyncMusicMaker
 from .client._connect import EMBEDDED, aconnect, aresume, connect, resume
-from .client._constants import ACCEPTED_FORMATS, HOSTED_BASE_URL, MAX_UPLOAD_BYTES
-from .protocol._draft import Draft, Segment, Track, TrackType, describe_changes
+from .client._constants import HOSTED_BASE_URL
 from .client._exceptions import (
     APIConnectionError,
     APIError,
     APITimeoutError,
     AuthenticationError,
-    DraftError,
     FileTooLargeError,
     InsufficientCreditsError,
     MissingClientIdError,
-    MusicMakerError,
     PlanRestrictedError,
     RateLimitError,
     RenderError,
@@ -34,8 +30,23 @@ from .client._exceptions import (
 from .client._intent import Action, GuiHint, route, translate_gui
 from .client._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
 from .client._session import AsyncSession, NoMusicWarning
-from .client._sse import Heartbeat, TextPart, ToolCall, ToolResult
 from .client._sync import MusicMaker, Session
+from .protocol import (
+    ACCEPTED_FORMATS,
+    MAX_UPLOAD_BYTES,
+    Draft,
+    DraftError,
+    Heartbeat,
+    MusicMakerError,
+    Segment,
+    TextPart,
+    ToolCall,
+    ToolResult,
+    Track,
+    TrackType,
+    __version__,
+    describe_changes,
+)
 
 __all__ = [
     "__version__",

@@ -9,7 +9,7 @@ import tempfile
 import time
 from typing import Any, Sequence, TextIO
 
-from ..client._exceptions import MusicMakerError
+from ..protocol import MusicMakerError
 
 __all__ = ["demo", "make", "serve", "ProgressBar", "demo_clip_args", "DEMO_PROMPT"]
 

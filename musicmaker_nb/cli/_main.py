@@ -6,7 +6,7 @@ import importlib
 import sys
 from typing import Sequence
 
-from ..protocol._version import __version__
+from ..protocol import __version__
 
 __all__ = ["main"]
 

@@ -5,25 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import ipaddress
 import itertools
 import os
 import re
-import shutil
-import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, BinaryIO, Callable, Iterator, Mapping
+from typing import Any, AsyncIterator, Awaitable, BinaryIO, Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from ..protocol import ACCEPTED_FORMATS, CLIENT_ID_HEADER, MAX_UPLOAD_BYTES, Draft, Routes, is_loopback_url
 from ._constants import (
-    ACCEPTED_FORMATS,
     CONNECT_TIMEOUT_S,
     HOSTED_BASE_URL,
     HOSTED_RENDER_POLL_INTERVAL_S,
-    MAX_UPLOAD_BYTES,
     RATE_LIMIT_WAIT_S,
     RENDER_DEADLINE_S,
     RENDER_POLL_INTERVAL_S,
@@ -32,7 +28,6 @@ from ._constants import (
     TOKEN_ENV,
     UPLOAD_CHUNK_BYTES,
 )
-from ..protocol._draft import Draft
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -43,11 +38,12 @@ from ._exceptions import (
     StreamError,
     UnsupportedFileTypeError,
 )
+from ._files import atomic_file, copy_atomically
 from ._models import Credits, Media, RenderStatus, SessionInfo, State, TokenInfo, parse_media_list
+from ._sse import SSEStreamDecoder, StreamItem, parse_event
 from ._wire import (
     Retry,
     RetryStep,
-    Routes,
     attribution_headers,
     decide_retry,
     decode_answer,
@@ -55,7 +51,6 @@ from ._wire import (
     render_body,
     run_sse_body,
 )
-from ._sse import SSEStreamDecoder, StreamItem, parse_event
 
 __all__ = ["AsyncMusicMaker", "ProgressCallback", "check_upload_path"]
 
@@ -132,7 +127,7 @@ class AsyncMusicMaker:
             base_url=self.base_url,
             transport=transport,
             # An HTTP(S)_PROXY from the environment must not capture calls to an engine on this machine.
-            trust_env=not _is_loopback(self.base_url),
+            trust_env=not is_loopback_url(self.base_url),
             timeout=httpx.Timeout(REQUEST_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
             follow_redirects=True,
         )
@@ -156,7 +151,7 @@ class AsyncMusicMaker:
 
     # -- plumbing --------------------------------------------------------------------------
     def _headers(self, *, auth: bool = True) -> dict[str, str]:
-        headers = {**self._attribution, "X-Client-Id": self.client_id}
+        headers = {**self._attribution, CLIENT_ID_HEADER: self.client_id}
         if auth and self._token:
             headers["Authorization"] = f"Bearer {self._token}"
         return headers
@@ -356,7 +351,7 @@ class AsyncMusicMaker:
         same_origin = urlsplit(absolute).netloc == urlsplit(self.base_url).netloc
         headers = self._headers(auth=same_origin) if same_origin else {}
         target = Path(path).expanduser()
-        with _atomic_file(target) as out:
+        with atomic_file(target) as out:
             await self._download_to(out, absolute, headers, on_progress)
         return target
 
@@ -396,53 +391,15 @@ class AsyncMusicMaker:
         """Wait for a render (started now or before a restart) and download it."""
         overall = _phased(on_progress)
         status = await self.wait_render(render_id, on_progress=overall(0.0, 0.9))
-        if status.local_path and _is_loopback(self.base_url) and os.path.isfile(status.local_path):
+        if status.local_path and is_loopback_url(self.base_url) and os.path.isfile(status.local_path):
             # The engine runs on this machine: link (or copy) its file rather than stream it over a socket.
-            result = await asyncio.to_thread(_copy_atomically, Path(status.local_path), Path(path).expanduser())
+            result = await asyncio.to_thread(copy_atomically, Path(status.local_path), Path(path).expanduser(),
+                                           UPLOAD_CHUNK_BYTES * 8)
         else:
             result = await self.download(status.url or "", path, on_progress=overall(0.9, 0.1))
         if on_progress is not None:
             on_progress(1.0, "completed")
         return result
-
-
-@contextlib.contextmanager
-def _atomic_file(target: Path) -> Iterator[BinaryIO]:
-    """A temporary file beside ``target``, renamed to it only if the block completes."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            yield out
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
-
-
-def _copy_atomically(source: Path, target: Path) -> Path:
-    """Link (instant, no second copy on disk) or else copy ``source`` to ``target``, atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        os.link(source, temp)
-    except OSError:  # another file system, or links not allowed: copy instead
-        with _atomic_file(target) as out, source.open("rb") as data:
-            shutil.copyfileobj(data, out, UPLOAD_CHUNK_BYTES * 8)
-        return target
-    os.replace(temp, target)
-    return target
-
-
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _phased(on_progress: ProgressCallback | None) -> Callable[[float, float], ProgressCallback | None]:

@@ -1,4 +1,4 @@
-"""The exceptions of musicmaker_nb.
+"""The exceptions of musicmaker_nb (the first two are the protocol's own, re-exported here).
 
 MusicMakerError
 ├── DraftError                     a draft that breaks the rules of PROTOCOL.md
@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._constants import ACCEPTED_FORMATS, MAX_UPLOAD_BYTES, REGISTRATION_URL
+from ..protocol import ACCEPTED_FORMATS, MAX_UPLOAD_BYTES, Code, DraftError, MusicMakerError
+from ._constants import REGISTRATION_URL
 
 __all__ = [
     "MusicMakerError",
@@ -43,19 +44,6 @@ __all__ = [
     "ServerError",
     "make_api_error",
 ]
-
-
-class MusicMakerError(Exception):
-    """Base of every error this package raises."""
-
-
-class DraftError(MusicMakerError, ValueError):
-    """A draft is malformed; `path` names the offending key, e.g. ``t[1].sg[0].d``."""
-
-    def __init__(self, path: str, problem: str) -> None:
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{path}: {problem}" if path else problem)
 
 
 class APIConnectionError(MusicMakerError):
@@ -102,17 +90,17 @@ class APIError(MusicMakerError):
 
 
 class AuthenticationError(APIError):
-    code = 1001
+    code = Code.TOKEN_INVALID
     hint = "The token expired or is invalid: set a fresh NEMO_TOKEN, or leave it unset for a free anonymous one."
 
 
 class SessionNotFoundError(APIError):
-    code = 1002
+    code = Code.SESSION_NOT_FOUND
     hint = "The session no longer exists: call Session.restart() to begin a new one."
 
 
 class InsufficientCreditsError(APIError):
-    code = 2001
+    code = Code.INSUFFICIENT_CREDITS
 
     def __init__(self, message: str, *, client_id: str | None = None, **kwargs: Any) -> None:
         self.client_id = client_id
@@ -125,12 +113,12 @@ class InsufficientCreditsError(APIError):
 
 
 class UnsupportedFileTypeError(APIError):
-    code = 4001
+    code = Code.UNSUPPORTED_FILE_TYPE
     hint = "Accepted formats: " + ", ".join(ACCEPTED_FORMATS) + "."
 
 
 class FileTooLargeError(APIError):
-    code = 4002
+    code = Code.FILE_TOO_LARGE
     hint = (
         f"The largest upload is {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: "
         "trim the clip or compress it (e.g. ffmpeg -crf 28) and try again."
@@ -138,17 +126,17 @@ class FileTooLargeError(APIError):
 
 
 class MissingClientIdError(APIError):
-    code = 400
+    code = Code.MISSING_CLIENT_ID
     hint = "The request lacked an X-Client-Id header."
 
 
 class PlanRestrictedError(APIError):
-    code = 402
+    code = Code.PLAN_RESTRICTED
     hint = "This is a plan restriction (or a missing attribution header), not a lack of credits."
 
 
 class RateLimitError(APIError):
-    code = 429
+    code = Code.RATE_LIMITED
     hint = "Too many requests: wait a little and try again."
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
@@ -160,19 +148,8 @@ class ServerError(APIError):
     hint = "The backend failed to handle the request."
 
 
-_ERROR_BY_CODE: dict[int, type[APIError]] = {
-    cls.code: cls
-    for cls in (
-        AuthenticationError,
-        SessionNotFoundError,
-        InsufficientCreditsError,
-        UnsupportedFileTypeError,
-        FileTooLargeError,
-        MissingClientIdError,
-        PlanRestrictedError,
-        RateLimitError,
-    )
-}
+# The protocol names each code's class; a test checks that every name it gives exists here.
+_CLASSES: dict[str, type[APIError]] = {cls.__name__: cls for cls in APIError.__subclasses__()}
 
 
 def make_api_error(
@@ -185,7 +162,8 @@ def make_api_error(
     retry_after: float | None = None,
 ) -> APIError:
     """Build the exception for an error code; the one place codes become classes."""
-    cls = _ERROR_BY_CODE.get(code, ServerError)
+    known = Code.known(code)
+    cls = _CLASSES.get(known.exception, ServerError) if known else ServerError
     kwargs: dict[str, Any] = {"code": code, "status_code": status_code, "body": body}
     if cls is InsufficientCreditsError:
         kwargs["client_id"] = client_id

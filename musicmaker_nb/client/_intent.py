@@ -9,6 +9,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from ..protocol import QUOTED
+
 __all__ = ["Action", "GuiHint", "route", "translate_gui", "ROUTES", "GUI_PHRASES"]
 
 
@@ -28,13 +30,9 @@ ROUTES: tuple[tuple[Action, tuple[str, ...]], ...] = (
     (Action.UPLOAD, (r"^\s*upload\b", "上传")),
 )
 
-# Quoted text is content ("add the title 'Export ready'"), never a command word.
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|「[^」]*」")
-
-
 def route(text: str) -> Action:
     """Pick the action for a message, as in the seed's "Matching Input to Actions" table."""
-    unquoted = _QUOTED.sub(" ", text).lower()
+    unquoted = QUOTED.sub(" ", text).lower()
     for action, patterns in ROUTES:
         if any(re.search(pattern, unquoted) for pattern in patterns):
             return action

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ..protocol._draft import Draft
-from ._exceptions import DraftError
+from ..protocol import Draft, DraftError
 
 __all__ = ["Media", "Credits", "State", "RenderStatus", "SessionInfo", "TokenInfo", "Reply", "Turn"]
 

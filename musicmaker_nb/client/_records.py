@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from ._files import atomic_file
 
 __all__ = ["SessionRecord", "RecordBook", "default_records_path"]
 
@@ -50,8 +51,5 @@ class RecordBook:
     def save(self, record: SessionRecord) -> None:
         records = [r for r in self.load() if (r.backend, r.session_id) != (record.backend, record.session_id)]
         records = (records + [record])[-self.keep :]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".sessions.", suffix=".json")
-        with os.fdopen(handle, "w") as out:
+        with atomic_file(self.path, "w") as out:
             json.dump([asdict(r) for r in records], out, indent=1)
-        os.replace(temp, self.path)

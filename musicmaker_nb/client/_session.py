@@ -10,14 +10,20 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from ..protocol import (
+    ACCEPTED_FORMATS,
+    Draft,
+    Heartbeat,
+    MusicMakerError,
+    TextPart,
+    ToolCall,
+    describe_changes,
+)
 from ._client import AsyncMusicMaker, ProgressCallback
-from ._constants import ACCEPTED_FORMATS, HEARTBEAT_NOTICE_S
-from ..protocol._draft import Draft, describe_changes
-from ._exceptions import MusicMakerError
+from ._constants import HEARTBEAT_NOTICE_S
 from ._intent import Action, route, translate_gui
 from ._models import Credits, Media, Reply, SessionInfo, State, Turn
 from ._records import RecordBook, SessionRecord
-from ._sse import Heartbeat, TextPart, ToolCall
 
 if TYPE_CHECKING:
     import pandas

@@ -7,9 +7,9 @@ the heartbeats, so lines are split and dispatched here; the SSE field rules are 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Union
 
+from ..protocol import Heartbeat, TextPart, ToolCall, ToolResult
 from ._exceptions import StreamError
 
 __all__ = [
@@ -21,29 +21,6 @@ __all__ = [
     "SSEStreamDecoder",
     "parse_event",
 ]
-
-
-@dataclass(frozen=True)
-class Heartbeat:
-    """The backend is still working."""
-
-
-@dataclass(frozen=True)
-class TextPart:
-    text: str
-    partial: bool = False
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    name: str
-    args: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ToolResult:
-    name: str
-    response: Any = None
 
 
 StreamItem = Union[Heartbeat, TextPart, ToolCall, ToolResult]

@@ -11,7 +11,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Mapping
 
-from ._constants import APP_NAME, MAX_RETRY_AFTER_S, RATE_LIMIT_WAIT_S, SKILL_SOURCE
+from ..protocol import APP_NAME, SKILL_PLATFORM_HEADER, SKILL_SOURCE, SKILL_SOURCE_HEADER, SKILL_VERSION_HEADER, __version__
+from ._constants import MAX_RETRY_AFTER_S, RATE_LIMIT_WAIT_S
 from ._exceptions import (
     APIError,
     AuthenticationError,
@@ -19,12 +20,10 @@ from ._exceptions import (
     RateLimitError,
     make_api_error,
 )
-from ..protocol._version import __version__
 
 __all__ = [
     "detect_platform",
     "attribution_headers",
-    "Routes",
     "run_sse_body",
     "render_body",
     "new_render_id",
@@ -47,30 +46,10 @@ def detect_platform(install_path: str | Path = __file__) -> str:
 
 def attribution_headers(platform: str | None = None) -> dict[str, str]:
     return {
-        "X-Skill-Source": SKILL_SOURCE,
-        "X-Skill-Version": __version__,
-        "X-Skill-Platform": platform or detect_platform(),
+        SKILL_SOURCE_HEADER: SKILL_SOURCE,
+        SKILL_VERSION_HEADER: __version__,
+        SKILL_PLATFORM_HEADER: platform or detect_platform(),
     }
-
-
-class Routes:
-    anonymous_token = "/api/auth/anonymous-token"
-    create_session = f"/api/tasks/me/with-session/{APP_NAME}"
-    run_sse = "/run_sse"
-    credits = "/api/credits/balance/simple"
-    render = "/api/render/proxy/lambda"
-
-    @staticmethod
-    def upload(session_id: str) -> str:
-        return f"/api/upload-video/{APP_NAME}/me/{session_id}"
-
-    @staticmethod
-    def state(session_id: str) -> str:
-        return f"/api/state/{APP_NAME}/me/{session_id}/latest"
-
-    @staticmethod
-    def render_status(render_id: str) -> str:
-        return f"/api/render/proxy/lambda/{render_id}"
 
 
 def run_sse_body(session_id: str, text: str) -> dict[str, Any]:

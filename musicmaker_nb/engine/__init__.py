@@ -4,8 +4,8 @@
 same app in the foreground for a class to share.
 """
 
-from .server._app import create_app
 from ._config import EngineConfig, LLMConfig, default_home
+from .server._app import create_app
 from .server._server import RunningEngine, start
 
 __all__ = ["start", "RunningEngine", "create_app", "EngineConfig", "LLMConfig", "default_home"]

@@ -8,7 +8,7 @@ import pathlib
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..client._constants import MAX_UPLOAD_BYTES
+from ..protocol import MAX_UPLOAD_BYTES
 
 __all__ = [
     "EngineConfig",

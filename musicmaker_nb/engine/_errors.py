@@ -1,26 +1,28 @@
-"""The engine's wire errors: one exception, its code, and the HTTP status each code travels with."""
+"""The engine's wire errors: one exception carrying a protocol ``Code``, answered in the envelope
+with the HTTP status the code travels with."""
 
 from __future__ import annotations
 
-__all__ = ["EngineError", "http_status", "error_body"]
+from ..protocol import Code
 
-# The fixed mapping of the team brief ("Wire details"); anything else travels as 500.
-_HTTP_STATUS = {1001: 401, 1002: 404, 2001: 402, 4001: 415, 4002: 413, 400: 400, 402: 402, 422: 422, 429: 429}
+__all__ = ["EngineError", "http_status", "error_body"]
 
 
 class EngineError(Exception):
     """An error answered to the client as ``{"code": code, "message": message, "data": null}``."""
 
-    def __init__(self, code: int, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(self, code: Code, message: str, *, retry_after: float | None = None) -> None:
         self.code = code
         self.message = message
         self.retry_after = retry_after
-        super().__init__(f"[{code}] {message}")
+        super().__init__(f"[{int(code)}] {message}")
 
 
 def http_status(code: int) -> int:
-    return _HTTP_STATUS.get(code, 500)
+    known = Code.known(code)
+    return known.http_status if known else Code.SERVER_ERROR.http_status
 
 
 def error_body(code: int, message: str) -> dict:
-    return {"code": code if code in _HTTP_STATUS else 500, "message": message, "data": None}
+    known = Code.known(code)
+    return {"code": int(known if known else Code.SERVER_ERROR), "message": message, "data": None}

@@ -12,8 +12,8 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..client._constants import DEFAULT_BGM_VOLUME, DEFAULT_TITLE_MS
-from ..client._exceptions import DraftError
+from ._constants import DEFAULT_BGM_VOLUME, DEFAULT_TITLE_MS
+from ._errors import DraftError
 
 if TYPE_CHECKING:
     import pandas

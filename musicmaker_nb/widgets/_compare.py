@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import ipywidgets as w
 
-from ..client._exceptions import MusicMakerError
 from ..client._records import RecordBook
+from ..protocol import MusicMakerError
 from ._files import work_dir
 from ._format import notice_html, relative_path, video_html
 from ._tasks import Activity, plain_error

@@ -10,8 +10,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..client._exceptions import MusicMakerError
 from ..client._session import NO_MUSIC_NOTE
+from ..protocol import MusicMakerError
 from ._files import work_dir
 from ._format import download_html, notice_html, relative_path
 from ._progress import ProgressBar

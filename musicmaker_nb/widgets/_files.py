@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from ..client._constants import ACCEPTED_FORMATS, MAX_UPLOAD_BYTES
+from ..protocol import ACCEPTED_FORMATS, MAX_UPLOAD_BYTES
 
 __all__ = [
     "FILE_UPLOAD_LIMIT_BYTES",

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 if TYPE_CHECKING:
-    from ..protocol._draft import Draft
     from ..client._models import Media
+    from ..protocol import Draft
 
 __all__ = [
     "human_size",

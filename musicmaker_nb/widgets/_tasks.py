@@ -12,7 +12,7 @@ import threading
 from concurrent.futures import Future
 from typing import Any, Awaitable, Callable, Iterable
 
-from ..client._exceptions import MusicMakerError
+from ..protocol import MusicMakerError
 
 __all__ = ["Activity", "plain_error"]
 

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..client._constants import ACCEPTED_FORMATS
+from ..protocol import ACCEPTED_FORMATS
 from ._files import FILE_UPLOAD_LIMIT_BYTES, find_media_files, safe_file_name, upload_problem, work_dir
 from ._format import media_list_html, notice_html
 from ._tasks import Activity

@@ -14,12 +14,19 @@ import jsonschema
 import pytest
 
 from musicmaker_nb.engine import LLMConfig
-from musicmaker_nb.engine.agent._interpret import AgentContext, Clip, Interpretation, ToolCall, interpret
-from musicmaker_nb.engine.agent._llm import (LLMInvalid, completion_text, fallback_note, read_answer, request_body,
-                                             understand)
-from musicmaker_nb.engine.agent._llm_schema import KEYWORDS, answer_schema, schema_errors, tool_arguments
 from musicmaker_nb.engine._config import llm_from_env
+from musicmaker_nb.engine.agent._interpret import AgentContext, Clip, Interpretation, interpret
+from musicmaker_nb.engine.agent._llm import (
+    LLMInvalid,
+    completion_text,
+    fallback_note,
+    read_answer,
+    request_body,
+    understand,
+)
+from musicmaker_nb.engine.agent._llm_schema import KEYWORDS, answer_schema, schema_errors, tool_arguments
 from musicmaker_nb.music import EDITS
+from musicmaker_nb.protocol import ToolCall
 
 from .conftest import reply_text, tool_names
 

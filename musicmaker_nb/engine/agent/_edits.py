@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping
 
-from ...client._constants import DEFAULT_BGM_VOLUME
-from ...protocol._draft import Draft, Segment, Track, TrackType
-from ...client._exceptions import DraftError
+from ...protocol import DEFAULT_BGM_VOLUME, Draft, DraftError, Segment, Track, TrackType
 
 __all__ = [
     "IMAGE_MS",

@@ -22,12 +22,12 @@ from typing import Any, Callable
 
 from ...music import PromptError, prompt_choices
 from ...music._reading import MAX_BPM, MIN_BPM
+from ...protocol import QUOTED, ToolCall
 from ._music import is_new_music, read_edit, read_history
 
 __all__ = [
     "Clip",
     "AgentContext",
-    "ToolCall",
     "Interpretation",
     "interpret",
     "language_of",
@@ -57,12 +57,6 @@ class AgentContext:
     has_music: bool = False
     music_segments: int = 0
     last_prompt: str | None = None
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    name: str
-    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -237,7 +231,6 @@ _ORIGINAL_AUDIO = re.compile(r"\b(?:original|video'?s?|clip'?s?|camera)\s+(?:sou
                              r"dialog(?:ue)?|narration)\b|原声|原音|原始声音|人声|视频声音|视频的声音")
 _TITLE = re.compile(r"\btitle\b|标题")
 _TEXT = re.compile(r"\b(?:text|caption|overlay|subtitle|words?|label|lower third)\b|文字|字幕|文本|一行字")
-_QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』")
 _UNQUOTED_TITLE = re.compile(
     rf"\btitle\b\s*(?:called|saying|that says|reading|named|as|to|of|:)?\s*(.+?)\s*"
     rf"(?=\bfor\s+{_TIME}|\bat\s+{_TIME}|\bfrom\s+{_TIME}|\bstarting\b|$)"
@@ -312,7 +305,7 @@ def _rule_aspect(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
 
 
 def _quoted(raw: str) -> str | None:
-    match = _QUOTED.search(raw)
+    match = QUOTED.search(raw)
     return next(g for g in match.groups() if g) if match else None
 
 
@@ -392,7 +385,7 @@ _SEED = re.compile(r"\(?\bseed\s*[:=#]?\s*(\d{1,9})\)?|[（(]?种子\s*[:：]?\s
 
 
 def _music_prompt(raw: str) -> str:
-    return re.sub(r"\s+", " ", _QUOTED.sub(lambda m: next(g for g in m.groups() if g), raw)).strip(" .!?。！？")
+    return re.sub(r"\s+", " ", QUOTED.sub(lambda m: next(g for g in m.groups() if g), raw)).strip(" .!?。！？")
 
 
 def _seed(raw: str) -> int | None:
@@ -446,7 +439,7 @@ _ADJUSTMENTS: tuple[Callable[[str, str, _Plan], list[ToolCall]], ...] = (
 
 def _names_music(text: str) -> bool:
     """A style, a mood, an instrument or an occasion ("for my cat video") says what music to make."""
-    choices = prompt_choices(_QUOTED.sub(" ", text))
+    choices = prompt_choices(QUOTED.sub(" ", text))
     return any(key in choices for key in ("mood", "style", "instrument", "occasion"))
 
 
@@ -456,16 +449,16 @@ def _asks_for_music(clause: str) -> bool:
     the words that follow it."""
     if _THE_MUSIC.search(clause):
         return False
-    choices = prompt_choices(_QUOTED.sub(" ", clause))
+    choices = prompt_choices(QUOTED.sub(" ", clause))
     return bool(_MUSIC_WORD.search(clause)) or any(k in choices for k in ("style", "instrument", "occasion"))
 
 
 def _interpret_clause(raw: str, plan: _Plan) -> list[ToolCall]:
-    clause = _QUOTED.sub(' "…" ', raw).lower()
+    clause = QUOTED.sub(' "…" ', raw).lower()
     history = read_history(clause)
     if history:
         return [ToolCall(name) for name in history]
-    if _off_topic(_QUOTED.sub(" ", raw)):
+    if _off_topic(QUOTED.sub(" ", raw)):
         return []
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause)
     generated = _rule_generate(clause, raw, plan) if fresh else []
@@ -556,7 +549,7 @@ def _clauses(message: str) -> list[str]:
         quotes.append(match.group(0))
         return f"\x00{len(quotes) - 1}\x00"
 
-    text = _BETWEEN.sub(r"from \1 to \2", _QUOTED.sub(hide, message.strip()))
+    text = _BETWEEN.sub(r"from \1 to \2", QUOTED.sub(hide, message.strip()))
     text = _IN_AND_OUT.sub("in_and_out", text)  # "fade in and out" is one request, not two
     text = re.sub(r"(\d),(\d)", "\\1\x01\\2", text)
     parts = [p for p in _SPLIT.split(text) if p and p.strip()]
@@ -605,7 +598,7 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
                 plan.calls[-1] = ToolCall(last.name, {**last.args, "prompt": _music_prompt(pending)})
             else:
                 plan.calls[-1] = _merge_fragment(last, pending)
-        if not plan.calls and not _off_topic(_QUOTED.sub(" ", message)) and (
+        if not plan.calls and not _off_topic(QUOTED.sub(" ", message)) and (
                 _names_music(message) or _BARE_REQUEST.search(message.strip().lower())):
             # "upbeat pop for a summer video": no verb, but plainly a description of music.
             plan.calls.append(ToolCall("generate_music", {"prompt": _music_prompt(message), "clip": None,

@@ -19,12 +19,10 @@ Errors (never leave this module but as that note and a log line)::
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import json
 import logging
 import re
 from typing import Any, Iterable
-from urllib.parse import urlsplit
 
 import anyio
 import anyio.to_thread
@@ -34,9 +32,17 @@ from ...music._instruments import INSTRUMENTS
 from ...music._reading import MAX_BPM, MIN_BPM
 from ...music._styles import STYLES
 from ...music._vocabulary import MOODS
-from ._interpret import ASPECT_SIZES, AgentContext, Interpretation, ToolCall, interpret, language_of, split_seed
-from ._llm_schema import NOTE_SPELLINGS, answer_schema, schema_errors
+from ...protocol import ToolCall, is_loopback_url
 from .._config import LLMConfig
+from ._interpret import (
+    ASPECT_SIZES,
+    AgentContext,
+    Interpretation,
+    interpret,
+    language_of,
+    split_seed,
+)
+from ._llm_schema import NOTE_SPELLINGS, answer_schema, schema_errors
 
 __all__ = [
     "LLMError",
@@ -315,21 +321,13 @@ def fallback_note(reason: str, language: str) -> str:
 
 
 # -- the shell ------------------------------------------------------------------------------------
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 async def ask(config: LLMConfig, body: dict[str, Any]) -> str:
     """POST ``body`` to ``{base_url}/chat/completions``; the answer's text. One deadline,
     ``config.timeout_s``, covers connecting, sending and reading (httpx's own timeouts are per
     step, so a server that trickles its answer could hold them far longer)."""
     headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
     # A local server is reached directly; a hosted one through the proxies the environment names.
-    trust_env = not _is_loopback(config.base_url)
+    trust_env = not is_loopback_url(config.base_url)
     try:
         with anyio.fail_after(config.timeout_s):
             async with httpx.AsyncClient(timeout=config.timeout_s, trust_env=trust_env) as client:

@@ -24,14 +24,12 @@ from typing import Any, AsyncIterator, Callable, Iterator
 import anyio.to_thread
 from sse_starlette import ServerSentEvent
 
-from ...client._constants import APP_NAME
-from ...protocol._draft import Draft, describe_changes
-from ...client._exceptions import DraftError
-from . import _edits as edits
-from ._interpret import AgentContext, Clip, Interpretation, ToolCall
+from ...protocol import APP_NAME, Code, Draft, DraftError, ToolCall, describe_changes
 from .._config import EngineConfig
 from .._errors import EngineError
 from ..store._store import Store, is_disk_full, storage_full_error
+from . import _edits as edits
+from ._interpret import AgentContext, Clip, Interpretation
 
 __all__ = ["HEARTBEAT_S", "AgentRunner", "adk_event", "agent_context", "format_clock"]
 
@@ -201,7 +199,7 @@ class AgentRunner:
             return outcome.sentence, {"status": "ok", **outcome.response,
                                       "timeline": outcome.draft.summary()}
         problem = getattr(outcome, "problem", None) or getattr(outcome, "message", None) or str(outcome)
-        if isinstance(outcome, EngineError) and outcome.code == 2001:
+        if isinstance(outcome, EngineError) and outcome.code == Code.INSUFFICIENT_CREDITS:
             return problem, {"status": "error", "code": 2001, "error": problem}
         action = _ACTIONS[call.name][lang == "zh"]
         return _say("failed", lang, action=action, problem=problem), {"status": "error", "error": problem}
@@ -372,7 +370,7 @@ class AgentRunner:
         cost = self.config.generation_credits
         if not self.store.freeze_credits(session["token"], cost):
             left = self.store.token(session["token"])["credits"]
-            raise EngineError(2001, _say("no_credits", lang, cost=cost, left=left))
+            raise EngineError(Code.INSUFFICIENT_CREDITS, _say("no_credits", lang, cost=cost, left=left))
         charge: dict[str, Any] = {"cost": cost, "spent": True}
         try:
             yield charge

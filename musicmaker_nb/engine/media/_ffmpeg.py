@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Sequence
 
-from ...client._exceptions import MusicMakerError
+from ...protocol import MusicMakerError
 
 __all__ = [
     "FFMPEG_ENV",

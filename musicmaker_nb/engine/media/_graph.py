@@ -20,9 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ...client._constants import ACCEPTED_FORMATS
-from ...protocol._draft import Draft, Segment, TrackType
-from ...client._exceptions import DraftError
+from ...protocol import ACCEPTED_FORMATS, Draft, DraftError, Segment, TrackType
 from ._ffmpeg import media_arg
 from ._probe import MediaInfo
 

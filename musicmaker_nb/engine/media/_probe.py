@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from ...client._exceptions import MusicMakerError
+from ...protocol import MusicMakerError
 from ._ffmpeg import FFmpegError, media_arg, run_ffmpeg
 
 __all__ = [

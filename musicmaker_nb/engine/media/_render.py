@@ -15,9 +15,8 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ...protocol._draft import Draft
+from ...protocol import Draft
 from ._ffmpeg import FFmpegError, RenderCancelled, run_ffmpeg_with_progress
-from ._loudness import LoudnessResult, normalize_raw, stream_normalized
 from ._graph import (
     QUALITY,
     RenderSource,
@@ -27,6 +26,7 @@ from ._graph import (
     plan_render,
     text_overlays,
 )
+from ._loudness import LoudnessResult, normalize_raw, stream_normalized
 
 __all__ = [
     "RenderSource",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import ipaddress
 import json
 import logging
 import re
@@ -26,21 +25,18 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ...client._constants import APP_NAME
-from ...protocol._draft import Draft
-from ...client._exceptions import DraftError
-from ...protocol._version import __version__
-from ..agent._interpret import AgentContext
-from ..agent._edits import add_clip
-from ..agent._llm import understand
-from ..agent._run import AgentRunner, agent_context
-from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
+from ...protocol import CLIENT_ID_HEADER, Code, Draft, DraftError, Routes, __version__, is_loopback_host
 from .._config import EngineConfig
 from .._errors import EngineError, error_body, http_status
-from ._jobs import RenderQueue, draft_sources
+from ..agent._edits import add_clip
+from ..agent._interpret import AgentContext
+from ..agent._llm import understand
+from ..agent._run import AgentRunner, agent_context
 from ..media._graph import QUALITY
 from ..store._store import Store, is_disk_full, new_id, storage_full_error
 from ..store._uploads import Received, download_url, media_record, receive_multipart, suffix_for
+from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
+from ._jobs import RenderQueue, draft_sources
 
 __all__ = ["create_app", "Engine"]
 
@@ -80,15 +76,15 @@ def _endpoint(handler: Callable[[Request, Engine], Awaitable[Any]]) -> Callable[
         except EngineError as exc:
             return _error(exc)
         except DraftError as exc:
-            return _error(EngineError(422, f"invalid draft: {exc}"))
+            return _error(EngineError(Code.INVALID_REQUEST, f"invalid draft: {exc}"))
         except OSError as exc:
             if is_disk_full(exc):
                 return _error(storage_full_error(str(exc)))
             log.exception("engine route %s failed", request.url.path)
-            return _error(EngineError(500, f"internal error: {exc}"))
+            return _error(EngineError(Code.SERVER_ERROR, f"internal error: {exc}"))
         except Exception as exc:  # the client must always get an envelope, never a stack trace
             log.exception("engine route %s failed", request.url.path)
-            return _error(EngineError(500, f"internal error: {type(exc).__name__}: {exc}"))
+            return _error(EngineError(Code.SERVER_ERROR, f"internal error: {type(exc).__name__}: {exc}"))
         return result if isinstance(result, Response) else _ok(result)
 
     return endpoint
@@ -97,25 +93,25 @@ def _endpoint(handler: Callable[[Request, Engine], Awaitable[Any]]) -> Callable[
 async def _json(request: Request) -> dict[str, Any]:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > _MAX_JSON_BYTES:
-        raise EngineError(422, f"the JSON body is larger than {_MAX_JSON_BYTES // (1 << 20)} MB")
+        raise EngineError(Code.INVALID_REQUEST, f"the JSON body is larger than {_MAX_JSON_BYTES // (1 << 20)} MB")
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise EngineError(422, "the request body must be JSON") from None
+        raise EngineError(Code.INVALID_REQUEST, "the request body must be JSON") from None
     if not isinstance(body, dict):
-        raise EngineError(422, "the request body must be a JSON object")
+        raise EngineError(Code.INVALID_REQUEST, "the request body must be a JSON object")
     return body
 
 
 def _attribution(request: Request) -> None:
     if problem := attribution_problem(request.headers):
-        raise EngineError(402, problem)
+        raise EngineError(Code.PLAN_RESTRICTED, problem)
 
 
 def _limit(engine: Engine, key: str) -> None:
     wait = engine.limiter.acquire(key)
     if wait > 0:
-        raise EngineError(429, f"too many requests: wait {wait:.1f} s and try again", retry_after=wait)
+        raise EngineError(Code.RATE_LIMITED, f"too many requests: wait {wait:.1f} s and try again", retry_after=wait)
 
 
 async def _caller(request: Request, engine: Engine) -> dict[str, Any]:
@@ -123,7 +119,7 @@ async def _caller(request: Request, engine: Engine) -> dict[str, Any]:
     _attribution(request)
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
-        raise EngineError(1001, "missing bearer token: ask POST /api/auth/anonymous-token for one")
+        raise EngineError(Code.TOKEN_INVALID, "missing bearer token: ask POST /api/auth/anonymous-token for one")
     row = await anyio.to_thread.run_sync(engine.store.token, token)
     row = dict(check_token(row, engine.store.clock()))
     _limit(engine, token)
@@ -133,7 +129,7 @@ async def _caller(request: Request, engine: Engine) -> dict[str, Any]:
 async def _own_session(engine: Engine, caller: dict[str, Any], session_id: str) -> dict[str, Any]:
     session = await anyio.to_thread.run_sync(engine.store.session, session_id)
     if session is None or session["token"] != caller["token"]:
-        raise EngineError(1002, f"session {session_id!r} not found; create a new one")
+        raise EngineError(Code.SESSION_NOT_FOUND, f"session {session_id!r} not found; create a new one")
     return session
 
 
@@ -151,9 +147,9 @@ async def health(request: Request) -> Response:
 @_endpoint
 async def anonymous_token(request: Request, engine: Engine) -> dict[str, Any]:
     _attribution(request)
-    client_id = request.headers.get("x-client-id", "").strip()
+    client_id = request.headers.get(CLIENT_ID_HEADER, "").strip()
     if not client_id:
-        raise EngineError(400, "missing X-Client-Id header: send a random UUID as X-Client-Id")
+        raise EngineError(Code.MISSING_CLIENT_ID, f"missing {CLIENT_ID_HEADER} header: send a random UUID as {CLIENT_ID_HEADER}")
     _limit(engine, f"client:{client_id}")
     row = await anyio.to_thread.run_sync(engine.store.create_token, client_id, engine.config.initial_credits,
                                          engine.config.token_ttl_s)
@@ -220,7 +216,7 @@ async def upload(request: Request, engine: Engine) -> dict[str, Any]:
     elif content_type.startswith("application/json"):
         received = await _download_all(await _json(request), engine)
     else:
-        raise EngineError(4001, "send the files as multipart field 'files', or JSON {\"urls\": [...]}")
+        raise EngineError(Code.UNSUPPORTED_FILE_TYPE, "send the files as multipart field 'files', or JSON {\"urls\": [...]}")
     rows = await anyio.to_thread.run_sync(_accept_all, engine, session["id"], received)
     for row in rows:  # find the scene cuts now, while the person types what music they want
         engine.agent.prefetch_cuts(row)
@@ -231,7 +227,7 @@ async def upload(request: Request, engine: Engine) -> dict[str, Any]:
 async def _download_all(body: dict[str, Any], engine: Engine) -> list[Received]:
     urls = body.get("urls")
     if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
-        raise EngineError(422, "a URL upload needs {\"urls\": [\"https://...\"], \"source_type\": \"url\"}")
+        raise EngineError(Code.INVALID_REQUEST, "a URL upload needs {\"urls\": [\"https://...\"], \"source_type\": \"url\"}")
     received: list[Received] = []
     try:
         for url in urls:
@@ -255,7 +251,7 @@ def _accept_all(engine: Engine, session_id: str, received: list[Received]) -> li
             try:
                 infos.append(probe(item.temp))
             except NotMediaError as exc:
-                raise EngineError(4001, f"{item.name!r} is not a video, audio or image file we can read "
+                raise EngineError(Code.UNSUPPORTED_FILE_TYPE, f"{item.name!r} is not a video, audio or image file we can read "
                                         f"({exc})") from None
         rows = [_store_medium(store, session_id, item, info) for item, info in zip(received, infos)]
     finally:
@@ -300,7 +296,7 @@ async def run_sse(request: Request, engine: Engine) -> Response:
     interpretation = await understand(message, await anyio.to_thread.run_sync(project), engine.config.llm)
     cost = interpretation.cost_units * engine.config.generation_credits
     if cost > caller["credits"]:
-        raise EngineError(2001, f"out of credits: this request needs {cost} credits "
+        raise EngineError(Code.INSUFFICIENT_CREDITS, f"out of credits: this request needs {cost} credits "
                                 f"({engine.config.generation_credits} per generated track), {caller['credits']} left")
     return EventSourceResponse(
         engine.agent.stream(session, message, interpretation), ping=0, sep="\n",
@@ -326,14 +322,14 @@ async def start_render(request: Request, engine: Engine) -> dict[str, Any]:
     session = await _own_session(engine, caller, str(body.get("sessionId") or body.get("session_id") or ""))
     quality = str((body.get("output") or {}).get("quality") or "high")
     if quality not in QUALITY:
-        raise EngineError(422, f"output.quality must be one of {', '.join(QUALITY)}, got {quality!r}")
+        raise EngineError(Code.INVALID_REQUEST, f"output.quality must be one of {', '.join(QUALITY)}, got {quality!r}")
     raw = body.get("draft")
     store = engine.store
 
     def create() -> dict[str, Any]:
         draft = Draft.from_dict(raw if raw is not None else store.draft(session["id"]))
         if draft.duration_ms <= 0:
-            raise EngineError(422, "the draft is empty: upload a clip before exporting")
+            raise EngineError(Code.INVALID_REQUEST, "the draft is empty: upload a clip before exporting")
         draft_sources(store, session["id"], draft)
         render_id = str(body.get("id") or "")
         existing = store.render(render_id) if render_id else None
@@ -358,7 +354,7 @@ async def render_status(request: Request, engine: Engine) -> dict[str, Any]:
     render_id = request.path_params["render_id"]
     row = await anyio.to_thread.run_sync(engine.store.render, render_id)
     if row is None or row["token"] != caller["token"]:
-        raise EngineError(1002, f"render {render_id!r} not found")
+        raise EngineError(Code.SESSION_NOT_FOUND, f"render {render_id!r} not found")
     deadline = anyio.current_time() + _wait_seconds(request)
     seen = (row["status"], row["progress"])
     while row["status"] not in ("completed", "failed") and anyio.current_time() < deadline:
@@ -378,15 +374,11 @@ def _wait_seconds(request: Request) -> float:
     try:
         return min(max(float(request.query_params.get("wait", 0)), 0.0), _MAX_WAIT_S)
     except ValueError:
-        raise EngineError(422, f"wait must be a number of seconds, got {request.query_params['wait']!r}") from None
+        raise EngineError(Code.INVALID_REQUEST, f"wait must be a number of seconds, got {request.query_params['wait']!r}") from None
 
 
 def _is_local(request: Request) -> bool:
-    host = request.client.host if request.client else ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(request.client.host if request.client else "")
 
 
 # -- files ---------------------------------------------------------------------------------------
@@ -399,11 +391,11 @@ async def files(request: Request) -> Response:
     kind, name = request.path_params["kind"], request.path_params["name"]
     item_id = name.rsplit(".", 1)[0] if kind != "media" else name
     if kind not in _FILE_KINDS or not engine.store.check_file_key(kind, item_id, request.query_params.get("k", "")):
-        return _error(EngineError(1002, "file not found"))
+        return _error(EngineError(Code.SESSION_NOT_FOUND, "file not found"))
     row = await anyio.to_thread.run_sync(_file_row, engine.store, kind, item_id)
     relative = row and (row["output_path"] if kind == "render" else row["path"])
     if not relative or not engine.store.path(relative).exists():
-        return _error(EngineError(1002, "file not found"))
+        return _error(EngineError(Code.SESSION_NOT_FOUND, "file not found"))
     filename = f"{item_id}.mp4" if kind == "render" else (row.get("name") or name)
     return FileResponse(engine.store.path(relative), media_type=_FILE_KINDS[kind], filename=filename,
                         content_disposition_type="inline")
@@ -463,17 +455,16 @@ def _lifespan(config: EngineConfig):
 
 def create_app(config: EngineConfig) -> Starlette:
     """The engine as an ASGI app; its store opens and its workers start with the app's lifespan."""
-    prefix = f"/{APP_NAME}/me/{{session_id}}"
     routes = [
-        Route("/api/health", health, methods=["GET"]),
-        Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
-        Route(f"/api/tasks/me/with-session/{APP_NAME}", create_session, methods=["POST"]),
-        Route("/run_sse", run_sse, methods=["POST"]),
-        Route(f"/api/upload-video{prefix}", upload, methods=["POST"]),
-        Route("/api/credits/balance/simple", credits, methods=["GET"]),
-        Route(f"/api/state{prefix}/latest", state, methods=["GET"]),
-        Route("/api/render/proxy/lambda", start_render, methods=["POST"]),
-        Route("/api/render/proxy/lambda/{render_id}", render_status, methods=["GET"]),
-        Route("/api/files/{kind}/{name}", files, methods=["GET", "HEAD"]),
+        Route(Routes.health, health, methods=["GET"]),
+        Route(Routes.anonymous_token, anonymous_token, methods=["POST"]),
+        Route(Routes.create_session, create_session, methods=["POST"]),
+        Route(Routes.run_sse, run_sse, methods=["POST"]),
+        Route(Routes.upload("{session_id}"), upload, methods=["POST"]),
+        Route(Routes.credits, credits, methods=["GET"]),
+        Route(Routes.state("{session_id}"), state, methods=["GET"]),
+        Route(Routes.render, start_render, methods=["POST"]),
+        Route(Routes.render_status("{render_id}"), render_status, methods=["GET"]),
+        Route(Routes.file("{kind}", "{name}"), files, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes, lifespan=_lifespan(config))

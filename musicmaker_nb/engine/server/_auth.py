@@ -10,20 +10,22 @@ import threading
 import time
 from typing import Any, Callable, Mapping
 
-from ...client._constants import SKILL_SOURCE
+from ...protocol import (
+    ATTRIBUTION_HEADERS,
+    PLATFORMS,
+    SKILL_PLATFORM_HEADER,
+    SKILL_SOURCE,
+    SKILL_SOURCE_HEADER,
+    Code,
+)
 from .._errors import EngineError
 
 __all__ = [
-    "ATTRIBUTION_HEADERS",
-    "PLATFORMS",
     "attribution_problem",
     "bearer_token",
     "check_token",
     "RateLimiter",
 ]
-
-ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
-PLATFORMS = ("clawhub", "cursor", "unknown")
 
 
 def attribution_problem(headers: Mapping[str, str]) -> str | None:
@@ -32,10 +34,11 @@ def attribution_problem(headers: Mapping[str, str]) -> str | None:
     if missing:
         return f"missing attribution header {', '.join(missing)}: every request must carry " + \
             ", ".join(ATTRIBUTION_HEADERS)
-    if headers["X-Skill-Source"].strip() != SKILL_SOURCE:
-        return f"X-Skill-Source must be {SKILL_SOURCE!r}, got {headers['X-Skill-Source']!r}"
-    if headers["X-Skill-Platform"].strip() not in PLATFORMS:
-        return f"X-Skill-Platform must be one of {', '.join(PLATFORMS)}, got {headers['X-Skill-Platform']!r}"
+    if headers[SKILL_SOURCE_HEADER].strip() != SKILL_SOURCE:
+        return f"{SKILL_SOURCE_HEADER} must be {SKILL_SOURCE!r}, got {headers[SKILL_SOURCE_HEADER]!r}"
+    if headers[SKILL_PLATFORM_HEADER].strip() not in PLATFORMS:
+        return (f"{SKILL_PLATFORM_HEADER} must be one of {', '.join(PLATFORMS)}, "
+                f"got {headers[SKILL_PLATFORM_HEADER]!r}")
     return None
 
 
@@ -50,9 +53,9 @@ def bearer_token(authorization: str | None) -> str | None:
 def check_token(row: Mapping[str, Any] | None, now: float) -> Mapping[str, Any]:
     """The token's record if it exists and has not expired; 1001 otherwise."""
     if row is None:
-        raise EngineError(1001, "invalid token: ask POST /api/auth/anonymous-token for a new one")
+        raise EngineError(Code.TOKEN_INVALID, "invalid token: ask POST /api/auth/anonymous-token for a new one")
     if row["expires_at"] <= now:
-        raise EngineError(1001, "token expired: ask POST /api/auth/anonymous-token for a new one")
+        raise EngineError(Code.TOKEN_INVALID, "token expired: ask POST /api/auth/anonymous-token for a new one")
     return row
 
 

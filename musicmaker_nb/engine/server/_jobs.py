@@ -15,8 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping
 
-from ...protocol._draft import Draft
-from ...client._exceptions import DraftError, MusicMakerError
+from ...protocol import Draft, DraftError, MusicMakerError
 from .._config import EngineConfig
 from ..store._store import Store, is_disk_full
 

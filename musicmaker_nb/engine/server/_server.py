@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import uvicorn
 
-from ._app import create_app
 from .._config import EngineConfig, default_home, llm_from_env
+from ._app import create_app
 
 __all__ = ["RunningEngine", "start", "make_config", "serve_forever"]
 

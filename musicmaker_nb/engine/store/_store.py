@@ -27,6 +27,7 @@ import threading
 import time
 from typing import Any, Callable
 
+from ...protocol import Code
 from .._errors import EngineError
 
 __all__ = ["Store", "new_id", "storage_full_error", "is_disk_full", "HISTORY_STEPS"]
@@ -71,7 +72,7 @@ def new_id(prefix: str, nbytes: int = 8) -> str:
 
 
 def storage_full_error(detail: str) -> EngineError:
-    return EngineError(500, f"The engine's storage is full ({detail}): free some space in its data "
+    return EngineError(Code.SERVER_ERROR, f"The engine's storage is full ({detail}): free some space in its data "
                             "directory or give it a larger quota, then try again.")
 
 

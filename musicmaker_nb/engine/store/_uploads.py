@@ -24,7 +24,7 @@ import anyio.to_thread
 import httpx
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from ...client._constants import ACCEPTED_FORMATS
+from ...protocol import ACCEPTED_FORMATS, Code
 from .._errors import EngineError
 from ._store import Store, is_disk_full, storage_full_error
 
@@ -64,7 +64,7 @@ class Received:
 
 def too_large_error(name: str, limit: int) -> EngineError:
     size = f"{limit / (1 << 20):g} MB" if limit >= 1 << 20 else f"{limit / 1024:g} KB"
-    return EngineError(4002, f"{name!r} is larger than the {size} upload limit: trim or compress it and upload again")
+    return EngineError(Code.FILE_TOO_LARGE, f"{name!r} is larger than the {size} upload limit: trim or compress it and upload again")
 
 
 def sanitize_filename(raw: str | None, fallback: str = "upload") -> str:
@@ -175,7 +175,7 @@ async def receive_multipart(content_type: str, stream: AsyncIterator[bytes], sto
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if not boundary:
-        raise EngineError(422, "multipart body without a boundary")
+        raise EngineError(Code.INVALID_REQUEST, "multipart body without a boundary")
     room = await anyio.to_thread.run_sync(store.room_bytes)
     receiver = _MultipartReceiver(store, limit, room)
     parser = MultipartParser(boundary, receiver.callbacks())
@@ -191,7 +191,7 @@ async def receive_multipart(content_type: str, stream: AsyncIterator[bytes], sto
         receiver.discard()
         raise
     if not receiver.received:
-        raise EngineError(4001, "the upload held no file: send it as multipart field 'files'")
+        raise EngineError(Code.UNSUPPORTED_FILE_TYPE, "the upload held no file: send it as multipart field 'files'")
     return receiver.received
 
 
@@ -221,17 +221,17 @@ def check_url(url: str, resolve: Callable[[str, int], list[str]], allow_private:
     """Refuse anything but http(s) URLs to public addresses (unless private ones are allowed)."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EngineError(4001, f"only http and https URLs can be uploaded, got {url!r}")
+        raise EngineError(Code.UNSUPPORTED_FILE_TYPE, f"only http and https URLs can be uploaded, got {url!r}")
     if allow_private:
         return
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = resolve(parts.hostname, port)
     except OSError as exc:
-        raise EngineError(4001, f"cannot resolve {parts.hostname!r}: {exc}") from None
+        raise EngineError(Code.UNSUPPORTED_FILE_TYPE, f"cannot resolve {parts.hostname!r}: {exc}") from None
     for address in addresses:
         if reason := address_refusal(address):
-            raise EngineError(4001, f"refusing to fetch {url!r}: {reason}; start the engine with "
+            raise EngineError(Code.UNSUPPORTED_FILE_TYPE, f"refusing to fetch {url!r}: {reason}; start the engine with "
                                     "--allow-private-urls to allow it")
 
 
@@ -249,7 +249,7 @@ def download_url(url: str, store: Store, limit: int, allow_private: bool) -> Rec
     try:
         return _download(url, store, limit, allow_private)
     except httpx.HTTPError as exc:
-        raise EngineError(4001, f"could not fetch {url!r}: {exc or type(exc).__name__}") from None
+        raise EngineError(Code.UNSUPPORTED_FILE_TYPE, f"could not fetch {url!r}: {exc or type(exc).__name__}") from None
 
 
 def _download(url: str, store: Store, limit: int, allow_private: bool) -> Received:
@@ -261,9 +261,9 @@ def _download(url: str, store: Store, limit: int, allow_private: bool) -> Receiv
                     url = str(response.url.join(response.headers["location"]))
                     continue  # each hop is checked again: a public URL may redirect to a private one
                 if response.status_code != 200:
-                    raise EngineError(4001, f"could not fetch {url!r}: HTTP {response.status_code}")
+                    raise EngineError(Code.UNSUPPORTED_FILE_TYPE, f"could not fetch {url!r}: HTTP {response.status_code}")
                 return _save_response(response, _url_name(url), store, limit)
-    raise EngineError(4001, f"too many redirects fetching {url!r}")
+    raise EngineError(Code.UNSUPPORTED_FILE_TYPE, f"too many redirects fetching {url!r}")
 
 
 def _save_response(response: httpx.Response, name: str, store: Store, limit: int) -> Received:
