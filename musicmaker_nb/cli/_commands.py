@@ -11,12 +11,12 @@ from typing import Any, Sequence, TextIO
 
 from ..protocol import MusicMakerError
 
-__all__ = ["demo", "make", "serve", "ProgressBar", "demo_clip_args", "DEMO_PROMPT"]
+__all__ = ["demo", "make", "serve", "TextProgressBar", "demo_clip_args", "DEMO_PROMPT"]
 
 DEMO_PROMPT = "create an upbeat background track for my travel video"
 
 
-class ProgressBar:
+class TextProgressBar:
     """``[#######.............]  35%  rendering`` on one line of a stream, redrawn at most 10 times a second."""
 
     def __init__(self, stream: TextIO = sys.stderr, width: int = 30, label: str = "exporting") -> None:
@@ -58,7 +58,7 @@ def _connect(args: argparse.Namespace) -> Any:
 
 
 def _export(session: Any, output: pathlib.Path, quality: str) -> pathlib.Path:
-    bar = ProgressBar()
+    bar = TextProgressBar()
     try:
         # the note on a missing music track is printed above, in the command's own words
         return pathlib.Path(session.export(output, quality=quality, on_progress=bar, warn_without_music=False))

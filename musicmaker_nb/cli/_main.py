@@ -23,7 +23,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 # bench -> the modules whose main() it runs in turn: the music's figures, then its agent's coverage
 _BENCHES = {"music": ("musicmaker_nb.music.bench", "musicmaker_nb.engine.agent.bench"),
-            "engine": ("musicmaker_nb.engine.bench",)}
+            "engine": ("musicmaker_nb.cli.bench_engine",)}
 
 
 def _usage() -> str:

@@ -11,7 +11,7 @@ else goes through one high-pass filter at the style's cutoff, and parts that the
 also feeds two sends at its own level: an echo (a dotted-eighth delay, on leads) and a reverb
 sized to the style (a room for jazz, a plate for pop, a hall for orchestral, a long space for
 ambient). The sends are processed at a third of the sample rate: a damped tail holds little
-above 7 kHz, and it makes the reverb, the dearest effect, three times cheaper. Every part but
+above 7 kHz, and the reverb, the dearest effect, costs a third as much. Every part but
 the kick breathes with it where the style pumps (house, EDM: a sidechain dip after each kick).
 Then the bus: compression (gentle at the peaks of every mix, glue where the style is produced
 that way), a peak limiter (lower, so denser and louder, for dance music), tape saturation where
@@ -328,7 +328,7 @@ def _finish(out: np.ndarray, preset: Mix, rate: int, seed: int) -> np.ndarray:
     if chain:
         out = pb.Pedalboard(chain)(out, rate)
     if preset.warmth:
-        # tape saturation: the tanh curve of pedalboard's Distortion, in place and at a tenth of its
+        # tape saturation: the tanh curve of pedalboard's Distortion, in place and without its
         # cost (which goes on oversampling that a gentle curve at the bus's level does not need)
         drive = np.float32(10 ** ((2.0 + 6.0 * preset.warmth) / 20))
         out *= drive

@@ -63,7 +63,7 @@ def render_stems(score: Score, soundfont: Path, parts: tuple[Part, ...] | None =
     SoundFont voices do not interact (no voice stealing below 256 voices, channel settings fixed),
     so a part is the sum of its notes. Each distinct note (channel, pitch, velocity, length) is
     synthesised once with its release tail and added wherever it recurs: music repeats, and
-    adding a cached note costs a tenth of synthesising it again. Notes heard once are added
+    adding a cached note costs far less than synthesising it again. Notes heard once are added
     straight from a reused scratch buffer and never copied.
     """
     parts = score.parts if parts is None else parts

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from musicmaker_nb.cli._commands import ProgressBar, demo_clip_args
+from musicmaker_nb.cli._commands import TextProgressBar, demo_clip_args
 from musicmaker_nb.engine.media._probe import probe
 
 from .conftest import package_env
@@ -65,7 +65,7 @@ def test_serve_explains_its_options(tmp_path, home) -> None:
 
 def test_progress_bar_draws_one_line() -> None:
     out = io.StringIO()
-    bar = ProgressBar(out, width=10)
+    bar = TextProgressBar(out, width=10)
     bar(0.0, "queued")
     bar(0.5, "rendering")  # too soon after the first draw: skipped
     bar(1.0, "completed")

@@ -15,7 +15,7 @@ from musicmaker_nb.engine.media._ffmpeg import (
     run_ffmpeg_with_progress,
     stderr_tail,
 )
-from musicmaker_nb.engine.bench import Row, bare_mix_args, bare_title_args, format_table
+from musicmaker_nb.cli.bench_engine import Row, bare_mix_args, bare_title_args, format_table
 
 
 def test_ffmpeg_exe_can_be_overridden(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_bench_table_and_bare_commands() -> None:
 def test_bench_media_part_prints_a_table_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from musicmaker_nb.engine import bench
+    from musicmaker_nb.cli import bench_engine as bench
 
     code = bench.main(["--parts", "media", "--seconds", "2", "--work", str(tmp_path),
                        "--json", str(tmp_path / "figures.json")])

@@ -66,6 +66,7 @@ def test_same_seed_same_audio_and_another_seed_another_piece():
     assert a.shape == c.shape and not np.array_equal(a, c)
 
 
+@pytest.mark.slow  # two fresh interpreters, each loading numpy, scipy and a SoundFont
 def test_bit_identical_across_processes():
     code = ("import hashlib; from musicmaker_nb.music import plan, generate; "
             "print(hashlib.sha1(generate(plan('epic strings, no drums', 5.0, seed=3, cuts=[2.1])).samples"
@@ -96,6 +97,7 @@ _DOTTED = pytest.mark.xfail(strict=True, reason="dubstep's kick, and the bass th
                                                 "quarter apart: the tracker hears 95.7 BPM, 2/3 of the planned 143")
 
 
+@pytest.mark.slow  # librosa and numba load for the first time here
 @pytest.mark.parametrize("prompt", ["create an upbeat background track for my travel video", "EDM club",
                                     "lo-fi hip hop", "epic orchestral", "rock", "sad piano", "boom bap hip hop",
                                     "dark trap beat", pytest.param("dubstep", marks=_DOTTED), "reggae"])

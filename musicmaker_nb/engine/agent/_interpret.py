@@ -2,7 +2,7 @@
 
 A message is cut into clauses ("add calm piano music and fade it out" -> two), each clause
 is matched against tables of English and Chinese phrases, and the matches become
-:class:`ToolCall` s that :mod:`._agent_run` applies to the draft. When a request is unclear
+:class:`ToolCall` s that :mod:`._run` applies to the draft. When a request is unclear
 (nothing matched, a clip that does not exist, a title without words, music edits with no
 music) the answer is a question, never a guess.
 
@@ -11,7 +11,7 @@ Tools: ``generate_music(prompt, clip, replace)``, ``set_volume(volume | factor, 
 ``add_title(text, start_ms, duration_ms)``, ``remove_title()``,
 ``add_text(text, start_ms, duration_ms)``, ``set_aspect(width, height, name)``,
 ``duck_music(enabled)``, ``remove_music()``, ``edit_music(**change)`` (a change to the music as it
-is: faster, darker, another instrument; see ``_agent_music``), ``undo()``, ``redo()``.
+is: faster, darker, another instrument; see ``_music``), ``undo()``, ``redo()``.
 """
 
 from __future__ import annotations
@@ -245,7 +245,7 @@ _AT_TIME = re.compile(rf"\b(?:at|starting at|from)\s+({_TIME})|在\s*第?\s*({_T
 
 
 @dataclass
-class _Plan:
+class _Decided:
     """What interpreting the clauses so far has decided (music may be planned by an earlier clause)."""
 
     context: AgentContext
@@ -262,8 +262,8 @@ def _no_music_question() -> _Question:
                      "还没有背景音乐。要先加什么样的音乐？例如：“添加舒缓的钢琴音乐”或“生成欢快的背景音乐”。")
 
 
-# -- one rule per intent: (clause, original clause, plan) -> calls ----------------------------------
-def _rule_remove(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
+# -- one rule per intent: (clause, original clause, decided so far) -> calls -----------------------
+def _rule_remove(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
     calls = []
     if _REMOVE_TITLE.search(clause):
         calls.append(ToolCall("remove_title"))
@@ -272,17 +272,17 @@ def _rule_remove(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
     return calls
 
 
-def _rule_duck(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
+def _rule_duck(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
     if _DUCK_OFF.search(clause):
         return [ToolCall("duck_music", {"enabled": False})]
     if _DUCK_ON.search(clause):
-        if not plan.music_expected:
+        if not decided.music_expected:
             raise _no_music_question()
         return [ToolCall("duck_music", {"enabled": True})]
     return []
 
 
-def _rule_fade(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
+def _rule_fade(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
     if _NO_FADE.search(clause):
         return [ToolCall("fade_music", {"fade_in_ms": 0, "fade_out_ms": 0})]
     fade_in, fade_out = bool(_FADE_IN.search(clause)), bool(_FADE_OUT.search(clause))
@@ -290,14 +290,14 @@ def _rule_fade(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
         fade_in = fade_out = True
     if not (fade_in or fade_out):
         return []
-    if not plan.music_expected:
+    if not decided.music_expected:
         raise _no_music_question()
     length = _duration_ms(clause, 2000.0)
     args = {**({"fade_in_ms": length} if fade_in else {}), **({"fade_out_ms": length} if fade_out else {})}
     return [ToolCall("fade_music", args)]
 
 
-def _rule_aspect(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
+def _rule_aspect(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
     for pattern, width, height, name in _ASPECTS:
         if pattern.search(clause):
             return [ToolCall("set_aspect", {"width": width, "height": height, "name": name})]
@@ -309,7 +309,7 @@ def _quoted(raw: str) -> str | None:
     return next(g for g in match.groups() if g) if match else None
 
 
-def _rule_title(clause: str, raw: str, plan: _Plan) -> list[ToolCall]:
+def _rule_title(clause: str, raw: str, decided: _Decided) -> list[ToolCall]:
     if not _TITLE.search(clause) or _REMOVE_TITLE.search(clause):
         return []
     text = _quoted(raw)
@@ -324,7 +324,7 @@ def _rule_title(clause: str, raw: str, plan: _Plan) -> list[ToolCall]:
     return [ToolCall("add_title", {"text": text, "start_ms": start, "duration_ms": _duration_ms(clause, 3000.0)})]
 
 
-def _rule_text(clause: str, raw: str, plan: _Plan) -> list[ToolCall]:
+def _rule_text(clause: str, raw: str, decided: _Decided) -> list[ToolCall]:
     if _TITLE.search(clause) or not _TEXT.search(clause):
         return []
     text = _quoted(raw)
@@ -347,15 +347,15 @@ def _start_ms(clause: str) -> float:
     return parse_time_ms(next(g for g in match.groups() if g)) if match else 0.0
 
 
-def _volume_target(clause: str, plan: _Plan) -> str:
-    clip = _resolve_clip(clause, plan.context)
+def _volume_target(clause: str, decided: _Decided) -> str:
+    clip = _resolve_clip(clause, decided.context)
     if _ORIGINAL_AUDIO.search(clause) or (clip is not None and not re.search(_MUSIC_NOUN, clause)
                                           and not re.search(r"音乐|配乐", clause)):
         return clip.id if clip else "original"
     return "music"
 
 
-def _rule_volume(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
+def _rule_volume(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
     if _NOT_VOLUME.search(clause) and not _VOLUME_WORD.search(clause):
         return []  # "increase the tempo", "lower the energy": changes to the music, not its level
     percent, fraction = _PERCENT.search(clause), _VOLUME_FRACTION.search(clause)
@@ -374,8 +374,8 @@ def _rule_volume(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
         args["volume"] = 1.0
     else:
         return []
-    args["target"] = _volume_target(clause, plan)
-    if args["target"] == "music" and not plan.music_expected:
+    args["target"] = _volume_target(clause, decided)
+    if args["target"] == "music" and not decided.music_expected:
         raise _no_music_question()
     return [ToolCall("set_volume", args)]
 
@@ -398,34 +398,34 @@ def split_seed(message: str) -> tuple[int | None, str]:
     return _seed(message), _SEED.sub(" ", message)
 
 
-def _rule_generate(clause: str, raw: str, plan: _Plan) -> list[ToolCall]:
+def _rule_generate(clause: str, raw: str, decided: _Decided) -> list[ToolCall]:
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause) or _BARE.search(clause)
     replace = _REPLACE.search(clause) or _REPLACE_ZH.search(clause)
     if not (fresh or replace):
         return []
-    clip = _resolve_clip(clause, plan.context)
+    clip = _resolve_clip(clause, decided.context)
     prompt = _music_prompt(raw)
     described = bool(_FILLER.sub("", clause.lower()).strip()) and _names_music(clause)
     if replace and not fresh and not described:
-        if _AGAIN.search(clause) and plan.context.last_prompt:
-            prompt = plan.context.last_prompt
+        if _AGAIN.search(clause) and decided.context.last_prompt:
+            prompt = decided.context.last_prompt
         else:
             raise _Question("What kind of music would you like instead? For example: 'calm piano', "
                             "'upbeat pop' or 'epic orchestral'.",
                             "想换成什么样的音乐？例如：“舒缓的钢琴”、“欢快的流行乐”或“史诗管弦乐”。")
-    if len(plan.context.clips) == 1:
+    if len(decided.context.clips) == 1:
         clip = None  # the one clip is the whole video
     return [ToolCall("generate_music", {"prompt": prompt, "clip": clip.id if clip else None,
-                                        "replace": plan.context.has_music})]
+                                        "replace": decided.context.has_music})]
 
 
-def _rule_place(clause: str, _raw: str, plan: _Plan) -> list[ToolCall]:
+def _rule_place(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
     if _TITLE.search(clause) or _TEXT.search(clause):
         return []  # times in a title or text clause belong to the text
     span = _span_ms(clause)
     if span is None:
         return []
-    if not plan.music_expected:
+    if not decided.music_expected:
         raise _no_music_question()
     start, end = span
     return [ToolCall("place_music", {"start_ms": start, "end_ms": end})]
@@ -453,7 +453,7 @@ def _asks_for_music(clause: str) -> bool:
     return bool(_MUSIC_WORD.search(clause)) or any(k in choices for k in ("style", "instrument", "occasion"))
 
 
-def _interpret_clause(raw: str, plan: _Plan) -> list[ToolCall]:
+def _interpret_clause(raw: str, decided: _Decided) -> list[ToolCall]:
     clause = QUOTED.sub(' "…" ', raw).lower()
     history = read_history(clause)
     if history:
@@ -461,37 +461,37 @@ def _interpret_clause(raw: str, plan: _Plan) -> list[ToolCall]:
     if _off_topic(QUOTED.sub(" ", raw)):
         return []
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause)
-    generated = _rule_generate(clause, raw, plan) if fresh else []
-    plan = _Plan(plan.context, plan.calls + generated)
-    calls = [call for rule in _ADJUSTMENTS for call in rule(clause, raw, plan)]
+    generated = _rule_generate(clause, raw, decided) if fresh else []
+    decided = _Decided(decided.context, decided.calls + generated)
+    calls = [call for rule in _ADJUSTMENTS for call in rule(clause, raw, decided)]
     if any(call.name in ("remove_music", "remove_title") for call in calls):
         return calls
     if not generated and not calls:
-        edited = _rule_edit(clause, raw, plan)
+        edited = _rule_edit(clause, raw, decided)
         if edited is not None:
             return edited
-        generated = _rule_generate(clause, raw, plan)
+        generated = _rule_generate(clause, raw, decided)
         if not generated and _ASKS.search(clause) and _asks_for_music(clause):
             # "add some jazz", "give the video some music": a request, though no rule's noun is there
             generated = [ToolCall("generate_music", {"prompt": _music_prompt(raw), "clip": None,
-                                                     "replace": plan.context.has_music})]
-        plan = _Plan(plan.context, plan.calls + generated)
-    return generated + calls + _rule_place(clause, raw, plan)
+                                                     "replace": decided.context.has_music})]
+        decided = _Decided(decided.context, decided.calls + generated)
+    return generated + calls + _rule_place(clause, raw, decided)
 
 
-def _rule_edit(clause: str, raw: str, plan: _Plan) -> list[ToolCall] | None:
+def _rule_edit(clause: str, raw: str, decided: _Decided) -> list[ToolCall] | None:
     """A change to the music there is ("faster", "add strings"); music asked for earlier in the same
     message takes the words into its description instead. None when the clause is no edit."""
-    if not (plan.context.has_music or plan.calls) or _REPLACES_MUSIC.search(clause):
+    if not (decided.context.has_music or decided.calls) or _REPLACES_MUSIC.search(clause):
         return None
     change = read_edit(raw)
     if not change or is_new_music(clause, change):
         return None
-    last = next((i for i in range(len(plan.calls) - 1, -1, -1) if plan.calls[i].name == "generate_music"), None)
+    last = next((i for i in range(len(decided.calls) - 1, -1, -1) if decided.calls[i].name == "generate_music"), None)
     if last is not None:
-        plan.calls[last] = _merge_fragment(plan.calls[last], raw)
+        decided.calls[last] = _merge_fragment(decided.calls[last], raw)
         return []
-    if not plan.context.has_music:
+    if not decided.context.has_music:
         return None
     return [ToolCall("edit_music", change)]
 
@@ -571,7 +571,7 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
     language = language_of(message)
     if not message.strip():
         return Interpretation(question=_HELP_ZH if language == "zh" else _HELP_EN, language=language)
-    plan = _Plan(context)
+    decided = _Decided(context)
     seed, message = split_seed(message)
     try:
         pending = ""
@@ -580,30 +580,30 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
             clauses = [c for c in clauses if not _MISTAKE.search(c.lower())]
         for clause in clauses:
             candidate = f"{pending} {clause}".strip() if pending else clause
-            calls = _interpret_clause(candidate, plan)
-            if calls and calls == plan.calls[-len(calls):]:
+            calls = _interpret_clause(candidate, decided)
+            if calls and calls == decided.calls[-len(calls):]:
                 pending = ""  # "go back, I liked the previous version better": one request said twice
             elif calls:
-                plan.calls += calls
+                decided.calls += calls
                 pending = ""
-            elif plan.calls and plan.calls[-1].name in _TIMED and _LENGTH_ONLY.search(clause):
+            elif decided.calls and decided.calls[-1].name in _TIMED and _LENGTH_ONLY.search(clause):
                 # '标题写“我们的旅行”，显示5秒', "fade in and out, 3 seconds each": the length said on its own
-                plan.calls[-1] = _with_length(plan.calls[-1], _duration_ms(clause, 3000.0))
+                decided.calls[-1] = _with_length(decided.calls[-1], _duration_ms(clause, 3000.0))
             else:
                 pending = candidate  # "calm" + "dreamy piano music": the fragment joins the next clause
-        if pending and plan.calls and plan.calls[-1].name == "generate_music":
-            last = plan.calls[-1]
+        if pending and decided.calls and decided.calls[-1].name == "generate_music":
+            last = decided.calls[-1]
             if context.last_prompt and last.args.get("prompt") == context.last_prompt:
                 # "start over with a new track, something dark": the fragment is the whole description
-                plan.calls[-1] = ToolCall(last.name, {**last.args, "prompt": _music_prompt(pending)})
+                decided.calls[-1] = ToolCall(last.name, {**last.args, "prompt": _music_prompt(pending)})
             else:
-                plan.calls[-1] = _merge_fragment(last, pending)
-        if not plan.calls and not _off_topic(QUOTED.sub(" ", message)) and (
+                decided.calls[-1] = _merge_fragment(last, pending)
+        if not decided.calls and not _off_topic(QUOTED.sub(" ", message)) and (
                 _names_music(message) or _BARE_REQUEST.search(message.strip().lower())):
             # "upbeat pop for a summer video": no verb, but plainly a description of music.
-            plan.calls.append(ToolCall("generate_music", {"prompt": _music_prompt(message), "clip": None,
+            decided.calls.append(ToolCall("generate_music", {"prompt": _music_prompt(message), "clip": None,
                                                           "replace": context.has_music}))
-        if not plan.calls:
+        if not decided.calls:
             raise _Question(_HELP_EN, _HELP_ZH)
         if not context.clips:
             raise _Question("Upload a video (or audio) file first, then tell me what music you would like.",
@@ -616,7 +616,7 @@ def interpret(message: str, context: AgentContext) -> Interpretation:
                               if language == "zh" else f"The music can play at {low} to {high} BPM, not at "
                               f"{error.bpm:g} BPM. How fast would you like it?", language=language)
     calls = tuple(ToolCall(c.name, {**c.args, "seed": seed}) if c.name == "generate_music" else c
-                  for c in _merge_edits(plan.calls))
+                  for c in _merge_edits(decided.calls))
     return Interpretation(calls=calls, language=language)
 
 

@@ -3,10 +3,10 @@ asked of an OpenAI-compatible chat-completions server (Ollama, llama.cpp's serve
 
 The pure parts build the request (a system prompt naming the tools, their arguments, the music
 names and the project; ``response_format`` carrying the answer's JSON schema) and read the answer:
-JSON, then the schema (:mod:`._agent_llm_schema`), then the project (music to change must be
+JSON, then the schema (:mod:`._llm_schema`), then the project (music to change must be
 there; one of volume or factor; a fade or a place names a time). The shell posts the request with
 one deadline for the whole exchange. :func:`understand` asks the model when one is configured and
-falls back to :func:`._agent.interpret` on any failure, with a one-sentence note for the reply.
+falls back to :func:`._interpret.interpret` on any failure, with a one-sentence note for the reply.
 
 Errors (never leave this module but as that note and a log line)::
 
@@ -221,7 +221,7 @@ _NEEDS_MUSIC = ("set_volume", "fade_music", "place_music", "duck_music", "edit_m
 def _checked(name: str, args: dict[str, Any], context: AgentContext, before: list[ToolCall],
              seed: int | None) -> ToolCall:
     """One call of a schema-valid answer, checked against the project, with the arguments the
-    runner takes (as :func:`._agent.interpret` writes them)."""
+    runner takes (as :func:`._interpret.interpret` writes them)."""
     given = {key: value for key, value in args.items() if value is not None}
     music = context.has_music or any(call.name == "generate_music" for call in before)
     if name in _NEEDS_MUSIC and not music and _touches_music(name, given):

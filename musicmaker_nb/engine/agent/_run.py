@@ -1,4 +1,4 @@
-"""The agent's hands: run the tool calls of :func:`._agent.interpret` on a session's draft and
+"""The agent's hands: run the tool calls of :func:`._interpret.interpret` on a session's draft and
 tell what happened as ADK-shaped events (a ``functionCall`` and a ``functionResponse`` per tool,
 then the reply text), with ``: ping`` heartbeats while a tool is still working.
 

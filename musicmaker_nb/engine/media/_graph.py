@@ -10,7 +10,7 @@ A render runs two commands:
    loudness-normalised mix as AAC (:func:`plan_render`). When the picture is a single H.264
    source already at the canvas size, its video stream is copied instead.
 
-Between the two, :mod:`._render_loudness` brings the mix to -14 LUFS with a true-peak limit.
+Between the two, :mod:`._loudness` brings the mix to -14 LUFS with a true-peak limit.
 """
 
 from __future__ import annotations
@@ -439,7 +439,7 @@ def plan_render(
         raise ValueError("the draft has text: pass font_file (see find_font())")
     duration = _seconds(canvas.duration_s)
     mix_input = ["-f", "f32le", "-ar", str(MIX_RATE), "-ac", "2", "-i", "pipe:0" if mix_from_stdin else media_arg(mix)]
-    # The "fast" AAC coder is about 3x quicker than the default two-loop search; at 192 kb/s stereo
+    # The "fast" AAC coder is much quicker than the default two-loop search; at 192 kb/s stereo
     # the difference is not audible, and on the stream-copy path the audio encode is most of the work.
     tail = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AUDIO_BITRATE, "-ar", str(MIX_RATE), "-ac", "2",
             "-t", duration, "-movflags", "+faststart", "-f", "mp4", "-y", media_arg(out_path)]

@@ -6,7 +6,7 @@ decode. The mix is already raw float PCM on disk, so we measure it exactly (ITU-
 K-weighting and gating, streamed in chunks so a long film stays in bounded memory), apply one
 static gain, and only where 4x-oversampled peaks exceed the ceiling, a look-ahead limiter.
 The limiter ceiling sits 1 dB below the -1 dBTP target: AAC encoding adds overshoots of a
-few tenths of a dB (measured -1.4 dBTP after encoding a mix limited at -1.5).
+few tenths of a dB (``musicmaker bench engine`` prints the encoded file's true peak).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Render a draft to an MP4: H.264 yuv420p (+faststart), AAC 48 kHz stereo at -14 LUFS.
 
-:func:`render_draft` is the thin shell around the pure planning of :mod:`._render_plan`:
+:func:`render_draft` is the thin shell around the pure planning of :mod:`._graph`:
 mix the audio, normalise its loudness, encode the picture (or copy it), then move the
 finished file into place so that a reader never sees half an MP4.
 """

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
+from ...protocol import Routes
 from .._config import EngineConfig, default_home, llm_from_env
 from ._app import create_app
 
@@ -69,7 +70,7 @@ class RunningEngine:
     def _run(self) -> None:
         try:
             self._server.run(sockets=[self._socket])
-        except BaseException as exc:  # noqa: BLE001 - reported by _wait_ready to the caller of start()
+        except BaseException as exc:  # noqa: BLE001 - _start reports it to the caller of start()
             self._failure = exc
 
     def _start(self) -> None:
@@ -80,7 +81,7 @@ class RunningEngine:
                 self.stop()
                 raise RuntimeError(f"the embedded engine did not start ({self._failure or 'timed out'})")
             time.sleep(0.02)
-        answer = httpx.get(f"{self.base_url}/api/health", timeout=10, trust_env=False)
+        answer = httpx.get(self.base_url + Routes.health, timeout=10, trust_env=False)
         answer.raise_for_status()
 
     def stop(self) -> None:

@@ -32,11 +32,11 @@ from typing import Any, Callable, Sequence
 import httpx
 
 from ..protocol import Draft
-from .media._ffmpeg import ffmpeg_exe, media_arg, run_ffmpeg
-from .media._graph import DUCK, QUALITY, escape_filter_value
-from .media._probe import inspect_output, probe
-from .media._render import RenderSource, find_font, render_draft
-from .media._scenes import scene_cuts
+from ..engine.media._ffmpeg import ffmpeg_exe, media_arg, run_ffmpeg
+from ..engine.media._graph import DUCK, QUALITY, escape_filter_value
+from ..engine.media._probe import inspect_output, probe
+from ..engine.media._render import RenderSource, find_font, render_draft
+from ..engine.media._scenes import scene_cuts
 
 __all__ = ["main", "Row", "format_table", "bare_mix_args", "bare_title_args"]
 
