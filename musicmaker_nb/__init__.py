@@ -8,29 +8,45 @@
     session.export("out.mp4")              # 1080p H.264 MP4
 """
 
-from .client._client import AsyncMusicMaker
-from .client._connect import EMBEDDED, aconnect, aresume, connect, resume
-from .client._constants import HOSTED_BASE_URL
-from .client._exceptions import (
+from .client import (
+    EMBEDDED,
+    HOSTED_BASE_URL,
+    Action,
     APIConnectionError,
     APIError,
     APITimeoutError,
+    AsyncMusicMaker,
+    AsyncSession,
     AuthenticationError,
+    Credits,
     FileTooLargeError,
+    GuiHint,
     InsufficientCreditsError,
+    Media,
     MissingClientIdError,
+    MusicMaker,
+    NoMusicWarning,
     PlanRestrictedError,
     RateLimitError,
     RenderError,
+    RenderStatus,
+    Reply,
     ServerError,
+    Session,
+    SessionInfo,
     SessionNotFoundError,
+    State,
     StreamError,
+    TokenInfo,
+    Turn,
     UnsupportedFileTypeError,
+    aconnect,
+    aresume,
+    connect,
+    resume,
+    route,
+    translate_gui,
 )
-from .client._intent import Action, GuiHint, route, translate_gui
-from .client._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
-from .client._session import AsyncSession, NoMusicWarning
-from .client._sync import MusicMaker, Session
 from .protocol import (
     ACCEPTED_FORMATS,
     MAX_UPLOAD_BYTES,

@@ -12,7 +12,7 @@ import httpx
 
 from ._client import AsyncMusicMaker
 from ._constants import BASE_URL_ENV
-from ._exceptions import MusicMakerError
+from ..protocol import MusicMakerError
 from ._records import RecordBook
 from ._session import AsyncSession
 from ._sync import Session, portal
@@ -109,20 +109,8 @@ def connect(
     return _blocking_session(async_session, home)
 
 
-def resume(
-    session_id: str | None = None,
-    *,
-    base_url: str | None = None,
-    token: str | None = None,
-    home: str | os.PathLike[str] | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-    **client_options: Any,
-) -> Session:
-    """Reopen a saved session (blocking). See ``aresume``."""
-    async_session = portal().run(
-        aresume(session_id, base_url=base_url, token=token, home=home, transport=transport, **client_options)
-    )
-    return _blocking_session(async_session, home)
+# The blocking resume is written on ``Session`` (so editors see it there); one function, two names.
+resume = Session.resume
 
 
 def _blocking_session(async_session: AsyncSession, home: str | os.PathLike[str] | None) -> Session:
@@ -133,6 +121,3 @@ def _blocking_session(async_session: AsyncSession, home: str | os.PathLike[str] 
 
 def _home_key(home: str | os.PathLike[str] | None) -> str:
     return str(Path(home).expanduser().resolve()) if home else ""
-
-
-Session.resume = staticmethod(resume)  # type: ignore[attr-defined]

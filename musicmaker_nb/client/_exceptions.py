@@ -163,7 +163,7 @@ def make_api_error(
 ) -> APIError:
     """Build the exception for an error code; the one place codes become classes."""
     known = Code.known(code)
-    cls = _CLASSES.get(known.exception, ServerError) if known else ServerError
+    cls = _CLASSES.get(known.exception, ServerError) if known is not None else ServerError
     kwargs: dict[str, Any] = {"code": code, "status_code": status_code, "body": body}
     if cls is InsufficientCreditsError:
         kwargs["client_id"] = client_id

@@ -8,7 +8,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import IO, Iterator
+from typing import BinaryIO, Iterator
 
 __all__ = ["atomic_path", "atomic_file", "copy_atomically"]
 
@@ -29,9 +29,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_file(target: Path, mode: str = "wb") -> Iterator[IO]:
-    """``target`` opened for writing (``"wb"`` or ``"w"``), complete or absent."""
-    with atomic_path(target) as temp, open(temp, mode.replace("w", "x")) as out:
+def atomic_file(target: Path) -> Iterator[BinaryIO]:
+    """``target`` opened for writing bytes, complete or absent."""
+    with atomic_path(target) as temp, open(temp, "xb") as out:
         yield out
 
 

@@ -51,5 +51,5 @@ class RecordBook:
     def save(self, record: SessionRecord) -> None:
         records = [r for r in self.load() if (r.backend, r.session_id) != (record.backend, record.session_id)]
         records = (records + [record])[-self.keep :]
-        with atomic_file(self.path, "w") as out:
-            json.dump([asdict(r) for r in records], out, indent=1)
+        with atomic_file(self.path) as out:
+            out.write(json.dumps([asdict(r) for r in records], indent=1).encode())

@@ -4,19 +4,34 @@ Jupyter's kernel already runs an event loop, so ``asyncio.run`` fails there and 
 (nest-asyncio) breaks on newer Pythons and ipykernel 7. Like ``jupyter_core.utils.run_sync``, we run
 our own loop in a thread and wait for its results, which works the same in scripts, kernels and
 widget callbacks.
+
+``MusicMaker`` and ``Session`` are written out method by method, like httpx's ``Client`` beside
+``AsyncClient``, so type checkers and editors see them; ``tests/test_typing.py`` fails when a
+signature, return type or docstring here drifts from the async twin's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import functools
-import inspect
+import os
 import threading
-from typing import Any, AsyncIterator, Callable, Coroutine, Iterator, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Coroutine, Iterator, Mapping, TypeVar
 
-from ._client import AsyncMusicMaker
+import httpx
+
+from ..protocol import Draft
+from ._client import AsyncMusicMaker, ProgressCallback, Sleep
+from ._constants import HEARTBEAT_NOTICE_S, HOSTED_BASE_URL, RATE_LIMIT_WAIT_S, RENDER_DEADLINE_S
+from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
 from ._session import AsyncSession
+from ._sse import StreamItem
+
+if TYPE_CHECKING:
+    import pandas
+
+    from ..widgets import MusicMakerApp  # annotation only: at run time widgets import us, not the reverse
 
 __all__ = ["LoopThread", "portal", "MusicMaker", "Session"]
 
@@ -70,13 +85,18 @@ class LoopThread:
         try:
             while True:
                 try:
-                    yield self.run(iterator.__anext__())
+                    yield self.run(_next_item(iterator))
                 except StopAsyncIteration:
                     return
         finally:
             closer = getattr(iterator, "aclose", None)
             if closer is not None:
                 self.run(closer())
+
+
+async def _next_item(iterator: AsyncIterator[T]) -> T:
+    # ``__anext__()`` is only typed as an awaitable; the loop thread takes coroutines.
+    return await iterator.__anext__()
 
 
 _PORTAL = LoopThread()
@@ -87,53 +107,34 @@ def portal() -> LoopThread:
     return _PORTAL
 
 
-def _blocking(name: str, async_function: Callable[..., Any]) -> Callable[..., Any]:
-    if inspect.isasyncgenfunction(async_function):
-
-        @functools.wraps(async_function)
-        def iterate(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return _PORTAL.iterate(getattr(self.aio, name)(*args, **kwargs))
-
-        return iterate
-
-    @functools.wraps(async_function)
-    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return _PORTAL.run(getattr(self.aio, name)(*args, **kwargs))
-
-    return call
-
-
-def _forwarded(name: str) -> property:
-    return property(lambda self: getattr(self.aio, name), doc=f"Same as the async object's ``{name}``.")
-
-
-def _mirror(async_cls: type, *, attributes: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> Callable[[type], type]:
-    """Give the decorated class a blocking twin of each public coroutine method of ``async_cls``,
-    with the same name, signature and docstring, plus read-only views of ``attributes``."""
-
-    def decorate(cls: type) -> type:
-        for name, member in inspect.getmembers(async_cls):
-            if name.startswith("_") or name in skip or name in cls.__dict__:
-                continue
-            if inspect.iscoroutinefunction(member) or inspect.isasyncgenfunction(member):
-                method = _blocking(name, member)
-                method.__qualname__ = f"{cls.__qualname__}.{name}"
-                setattr(cls, name, method)
-        for name in attributes:
-            setattr(cls, name, _forwarded(name))
-        return cls
-
-    return decorate
-
-
-@_mirror(
-    AsyncMusicMaker, attributes=("base_url", "client_id", "token", "token_from_user", "poll_interval_s"), skip=("aclose",)
-)
 class MusicMaker:
     """The Music Maker API, blocking. Same methods and signatures as ``AsyncMusicMaker``."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.aio = kwargs.pop("_async", None) or AsyncMusicMaker(*args, **kwargs)
+    aio: AsyncMusicMaker
+
+    def __init__(
+        self,
+        base_url: str = HOSTED_BASE_URL,
+        *,
+        token: str | None = None,
+        client_id: str | None = None,
+        platform: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        rate_limit_wait_s: float = RATE_LIMIT_WAIT_S,
+        poll_interval_s: float | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        self.aio = AsyncMusicMaker(
+            base_url, token=token, client_id=client_id, platform=platform, transport=transport,
+            rate_limit_wait_s=rate_limit_wait_s, poll_interval_s=poll_interval_s, sleep=sleep,
+        )
+
+    @classmethod
+    def _around(cls, async_client: AsyncMusicMaker) -> MusicMaker:
+        """The blocking face of a client that already exists (a session's); both share it."""
+        client = cls.__new__(cls)
+        client.aio = async_client
+        return client
 
     def __repr__(self) -> str:
         return f"<MusicMaker {self.aio.base_url}>"
@@ -147,13 +148,106 @@ class MusicMaker:
     def close(self) -> None:
         _PORTAL.run(self.aio.aclose())
 
+    # -- the async client's attributes, read-only ------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """The backend's address, without a trailing slash."""
+        return self.aio.base_url
 
-@_mirror(
-    AsyncSession,
-    attributes=("session_id", "task_id", "backend", "media", "draft", "generated_media", "conversation",
-                "render_ids", "pending_renders", "timeline"),
-    skip=("create", "resume", "aclose"),
-)
+    @property
+    def client_id(self) -> str:
+        """The ``X-Client-Id`` this client sends."""
+        return self.aio.client_id
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token in use, once one is known."""
+        return self.aio.token
+
+    @property
+    def token_from_user(self) -> bool:
+        """True when the token came from the caller or ``NEMO_TOKEN`` (then it is never replaced)."""
+        return self.aio.token_from_user
+
+    @property
+    def poll_interval_s(self) -> float:
+        """Seconds between render status polls."""
+        return self.aio.poll_interval_s
+
+    # -- the API ---------------------------------------------------------------------------
+    def ensure_token(self) -> str:
+        """The token in use: the caller's, ``NEMO_TOKEN``, or a fresh anonymous one."""
+        return _PORTAL.run(self.aio.ensure_token())
+
+    def acquire_anonymous_token(self) -> TokenInfo:
+        return _PORTAL.run(self.aio.acquire_anonymous_token())
+
+    def create_session(self, *, language: str = "en") -> SessionInfo:
+        return _PORTAL.run(self.aio.create_session(language=language))
+
+    def credits(self) -> Credits:
+        return _PORTAL.run(self.aio.credits())
+
+    def state(self, session_id: str) -> State:
+        return _PORTAL.run(self.aio.state(session_id))
+
+    def upload(
+        self, session_id: str, source: str | os.PathLike[str], *, on_progress: ProgressCallback | None = None
+    ) -> list[Media]:
+        """Upload a local file (streamed, never read whole) or an http(s) URL."""
+        return _PORTAL.run(self.aio.upload(session_id, source, on_progress=on_progress))
+
+    def stream(self, session_id: str, text: str) -> Iterator[StreamItem]:
+        """Send a message; yield text parts, tool calls and results, and heartbeats as they come."""
+        return _PORTAL.iterate(self.aio.stream(session_id, text))
+
+    def start_render(
+        self, session_id: str, draft: Draft | Mapping[str, Any], *, quality: str = "high", render_id: str | None = None
+    ) -> str:
+        """Queue an export of ``draft``; returns the render id to poll."""
+        return _PORTAL.run(self.aio.start_render(session_id, draft, quality=quality, render_id=render_id))
+
+    def render_status(self, render_id: str, *, wait_s: float | None = None) -> RenderStatus:
+        """The render's state; with ``wait_s`` a backend that can waits until it changes (at most that long)."""
+        return _PORTAL.run(self.aio.render_status(render_id, wait_s=wait_s))
+
+    def wait_render(
+        self,
+        render_id: str,
+        *,
+        on_progress: ProgressCallback | None = None,
+        poll_interval_s: float | None = None,
+        deadline_s: float = RENDER_DEADLINE_S,
+    ) -> RenderStatus:
+        """Poll until the render completes; ``RenderError`` if it fails or runs past the deadline."""
+        return _PORTAL.run(self.aio.wait_render(
+            render_id, on_progress=on_progress, poll_interval_s=poll_interval_s, deadline_s=deadline_s))
+
+    def download(
+        self, url: str, path: str | os.PathLike[str], *, on_progress: ProgressCallback | None = None
+    ) -> Path:
+        """Stream ``url`` to ``path`` through a temporary file, renamed only once complete."""
+        return _PORTAL.run(self.aio.download(url, path, on_progress=on_progress))
+
+    def export(
+        self,
+        session_id: str,
+        draft: Draft | Mapping[str, Any],
+        path: str | os.PathLike[str],
+        *,
+        quality: str = "high",
+        on_progress: ProgressCallback | None = None,
+    ) -> Path:
+        """Render ``draft`` and download the MP4 to ``path``: start, poll, download."""
+        return _PORTAL.run(self.aio.export(session_id, draft, path, quality=quality, on_progress=on_progress))
+
+    def fetch_render(
+        self, render_id: str, path: str | os.PathLike[str], *, on_progress: ProgressCallback | None = None
+    ) -> Path:
+        """Wait for a render (started now or before a restart) and download it."""
+        return _PORTAL.run(self.aio.fetch_render(render_id, path, on_progress=on_progress))
+
+
 class Session:
     """A Music Maker session for notebook cells and scripts. Same methods as ``AsyncSession``.
 
@@ -163,14 +257,29 @@ class Session:
 
     def __init__(self, async_session: AsyncSession, *, engine: Any = None) -> None:
         self.aio = async_session
-        self.client = MusicMaker(_async=async_session.client)
+        self.client = MusicMaker._around(async_session.client)
         self.engine = engine  # the embedded engine serving this session, if any
+
+    @staticmethod
+    def resume(
+        session_id: str | None = None,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        home: str | os.PathLike[str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        **client_options: Any,
+    ) -> Session:
+        """Reopen a saved session (blocking). See ``aresume``."""
+        from ._connect import _blocking_session, aresume  # at call time: _connect imports this module
+
+        async_session = _PORTAL.run(
+            aresume(session_id, base_url=base_url, token=token, home=home, transport=transport, **client_options)
+        )
+        return _blocking_session(async_session, home)
 
     def __repr__(self) -> str:
         return repr(self.aio)
-
-    def summary(self) -> str:
-        return self.aio.summary()
 
     def _repr_html_(self) -> str:
         return self.aio._repr_html_()
@@ -179,9 +288,9 @@ class Session:
         """Run a coroutine of ``session.aio`` on the client's loop thread; returns at once."""
         return _PORTAL.submit(coroutine)
 
-    def app(self) -> Any:
+    def app(self) -> MusicMakerApp:
         """The notebook app (upload, prompt, timeline, player, export) for this session."""
-        from ..widgets import MusicMakerApp
+        from ..widgets import MusicMakerApp  # widgets (and ipywidgets) load only when asked for
 
         return MusicMakerApp(self)
 
@@ -193,3 +302,117 @@ class Session:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    # -- the async session's attributes, read-only -----------------------------------------
+    @property
+    def session_id(self) -> str:
+        """The backend's id for this session."""
+        return self.aio.session_id
+
+    @property
+    def task_id(self) -> str | None:
+        """The backend's task id, when it gives one."""
+        return self.aio.task_id
+
+    @property
+    def backend(self) -> str:
+        """Where the session lives: ``"embedded"`` or the backend's URL."""
+        return self.aio.backend
+
+    @property
+    def media(self) -> tuple[Media, ...]:
+        """The media uploaded in this session, oldest first."""
+        return self.aio.media
+
+    @property
+    def draft(self) -> Draft | None:
+        """The latest draft read from the backend, if any."""
+        return self.aio.draft
+
+    @property
+    def generated_media(self) -> list[dict[str, Any]]:
+        """What the backend generated for this session (music), as it describes it."""
+        return self.aio.generated_media
+
+    @property
+    def conversation(self) -> list[Turn]:
+        """What was said, in order."""
+        return self.aio.conversation
+
+    @property
+    def render_ids(self) -> list[str]:
+        """Every render started in this session."""
+        return self.aio.render_ids
+
+    # -- looking -----------------------------------------------------------------------------
+    @property
+    def timeline(self) -> pandas.DataFrame:
+        """The draft as a table, one row per segment."""
+        return self.aio.timeline
+
+    def summary(self) -> str:
+        return self.aio.summary()
+
+    @property
+    def pending_renders(self) -> dict[str, str]:
+        """Renders started but not yet downloaded: render id -> target path."""
+        return self.aio.pending_renders
+
+    def state(self) -> State:
+        """Read the session state from the backend and keep its draft."""
+        return _PORTAL.run(self.aio.state())
+
+    def credits(self) -> Credits:
+        return _PORTAL.run(self.aio.credits())
+
+    # -- doing -------------------------------------------------------------------------------
+    def upload(self, source: str | os.PathLike[str], *, on_progress: ProgressCallback | None = None) -> Media:
+        """Upload a file or URL to this session and refresh the draft."""
+        return _PORTAL.run(self.aio.upload(source, on_progress=on_progress))
+
+    def say(
+        self,
+        text: str,
+        *,
+        on_text: Callable[[str], None] | None = None,
+        on_heartbeat: Callable[[], None] | None = None,
+        heartbeat_notice_s: float = HEARTBEAT_NOTICE_S,
+    ) -> Reply:
+        """Say what you want. Export, credits, status and upload requests are done directly;
+        everything else goes to the backend's agent, whose text streams to ``on_text``."""
+        return _PORTAL.run(self.aio.say(
+            text, on_text=on_text, on_heartbeat=on_heartbeat, heartbeat_notice_s=heartbeat_notice_s))
+
+    def undo(self, *, on_text: Callable[[str], None] | None = None) -> Reply:
+        """Take back the last change to the timeline (one message's edits, or an upload). The
+        backend keeps the history of the session's draft; ``redo()`` puts the change back."""
+        return _PORTAL.run(self.aio.undo(on_text=on_text))
+
+    def redo(self, *, on_text: Callable[[str], None] | None = None) -> Reply:
+        """Put back the change that ``undo()`` took back."""
+        return _PORTAL.run(self.aio.redo(on_text=on_text))
+
+    def start_render(self, *, quality: str = "high", path: str | os.PathLike[str] | None = None) -> str:
+        """Start exporting the current draft; the id survives a kernel restart (see ``resume``)."""
+        return _PORTAL.run(self.aio.start_render(quality=quality, path=path))
+
+    def wait_render(
+        self, render_id: str, path: str | os.PathLike[str] | None = None, *,
+        on_progress: ProgressCallback | None = None,
+    ) -> Path:
+        """Wait for a render and download it (to ``path`` or where ``start_render`` was told)."""
+        return _PORTAL.run(self.aio.wait_render(render_id, path, on_progress=on_progress))
+
+    def export(
+        self, path: str | os.PathLike[str] | None = None, *, quality: str = "high",
+        on_progress: ProgressCallback | None = None, warn_without_music: bool = True,
+    ) -> Path:
+        """Render the draft to a 1080p MP4 at ``path`` (default: a new file in the working directory).
+        Warns (``NoMusicWarning``) when the timeline has no music: the video keeps only its own sound;
+        ``warn_without_music=False`` for callers that say so themselves (or preview on purpose)."""
+        return _PORTAL.run(self.aio.export(
+            path, quality=quality, on_progress=on_progress, warn_without_music=warn_without_music))
+
+    def restart(self, *, language: str = "en") -> None:
+        """Begin a new session on the same backend (for 1002, or to start over)."""
+        _PORTAL.run(self.aio.restart(language=language))

@@ -20,9 +20,9 @@ class EngineError(Exception):
 
 def http_status(code: int) -> int:
     known = Code.known(code)
-    return known.http_status if known else Code.SERVER_ERROR.http_status
+    return (known if known is not None else Code.SERVER_ERROR).http_status
 
 
 def error_body(code: int, message: str) -> dict:
     known = Code.known(code)
-    return {"code": int(known if known else Code.SERVER_ERROR), "message": message, "data": None}
+    return {"code": int(known if known is not None else Code.SERVER_ERROR), "message": message, "data": None}

@@ -36,7 +36,4 @@ class Code(enum.IntEnum):
     @classmethod
     def known(cls, value: int) -> Code | None:
         """The member for ``value``, or None for a code the protocol does not define."""
-        try:
-            return cls(value)
-        except ValueError:
-            return None
+        return next((code for code in cls if code == value), None)

@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..client._sync import Session
 from ._export import ExportPanel
 from ._header import StatusBar
 from ._player import Player
@@ -28,7 +29,7 @@ class MusicMakerApp(w.VBox):
     player and the download link to work through Jupyter's ``/files/`` URLs.
     """
 
-    def __init__(self, session: Any, *, root: str | os.PathLike[str] | None = None, preview: bool = True) -> None:
+    def __init__(self, session: Session, *, root: str | os.PathLike[str] | None = None, preview: bool = True) -> None:
         self.session = session
         self.root = Path(root) if root is not None else Path.cwd()
         self.preview = preview

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import ipywidgets as w
 
 from ..client._records import RecordBook
+from ..client._sync import Session
 from ..protocol import MusicMakerError
 from ._files import work_dir
 from ._format import notice_html, relative_path, video_html
@@ -106,7 +107,7 @@ def _number(value: Any) -> float | None:
 class VariantGrid(w.GridBox):
     """Cards side by side: player, prompt, description, tempo, key, loudness, "use this one"."""
 
-    def __init__(self, session: Any, variants: Sequence[Variant], *, root: str | os.PathLike[str] = ".") -> None:
+    def __init__(self, session: Session, variants: Sequence[Variant], *, root: str | os.PathLike[str] = ".") -> None:
         self.session = session
         self.root = Path(root)
         self.variants = list(variants)
@@ -163,7 +164,9 @@ class VariantGrid(w.GridBox):
                                  job, lambda text: setattr(self.status, "value", notice_html(text, kind="error")))
 
 
-async def _generate(grid: VariantGrid, index: int, clip: Any, quality: str, limit: asyncio.Semaphore) -> None:
+async def _generate(
+    grid: VariantGrid, index: int, clip: str | os.PathLike[str], quality: str, limit: asyncio.Semaphore
+) -> None:
     variant, aio = grid.variants[index], grid.session.aio
     async with limit:
         try:
@@ -185,7 +188,7 @@ async def _generate(grid: VariantGrid, index: int, clip: Any, quality: str, limi
 
 
 def compare(
-    session_or_clip: Any,
+    session_or_clip: Session | str | os.PathLike[str],
     prompts: Sequence[str],
     seeds: int | Sequence[int] | None = None,
     *,
@@ -224,7 +227,9 @@ def compare(
 compare.last_grid = None
 
 
-def _session_and_clip(session_or_clip: Any, clip: Any) -> tuple[Any, Any]:
+def _session_and_clip(
+    session_or_clip: Session | str | os.PathLike[str], clip: str | os.PathLike[str] | None
+) -> tuple[Session, str | os.PathLike[str]]:
     if isinstance(session_or_clip, (str, os.PathLike)):
         from .. import connect
 

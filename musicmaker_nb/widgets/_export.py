@@ -11,6 +11,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..client._session import NO_MUSIC_NOTE
+from ..client._sync import Session
 from ..protocol import MusicMakerError
 from ._files import work_dir
 from ._format import download_html, notice_html, relative_path
@@ -39,7 +40,7 @@ def _export_name() -> str:
 
 
 class ExportPanel(w.VBox):
-    def __init__(self, session: Any, *, activity: Activity | None = None, root: str | os.PathLike[str] = ".") -> None:
+    def __init__(self, session: Session, *, activity: Activity | None = None, root: str | os.PathLike[str] = ".") -> None:
         self.session = session
         self.root = Path(root)
         self.activity = activity or Activity(session)

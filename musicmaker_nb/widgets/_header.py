@@ -6,6 +6,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..client._sync import Session
 from ._format import status_html
 from ._tasks import Activity
 
@@ -27,7 +28,7 @@ STYLE = """<style>
 
 
 class StatusBar(w.HBox):
-    def __init__(self, session: Any, *, activity: Activity | None = None) -> None:
+    def __init__(self, session: Session, *, activity: Activity | None = None) -> None:
         self.session = session
         self.activity = activity or Activity(session)
         self.credits: Any = None

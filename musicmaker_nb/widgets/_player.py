@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..client._sync import Session
 from ._files import work_dir
 from ._format import human_size, notice_html, relative_path, video_html
 
@@ -36,7 +37,7 @@ def _widget_output(widget: w.Widget) -> dict[str, Any]:
 
 
 class Player(w.VBox):
-    def __init__(self, session: Any, *, root: str | os.PathLike[str] = ".", width: int = 480) -> None:
+    def __init__(self, session: Session, *, root: str | os.PathLike[str] = ".", width: int = 480) -> None:
         self.session = session
         self.root = Path(root)
         self.width = width
@@ -87,5 +88,5 @@ class Player(w.VBox):
         return path
 
 
-def _safe_id(session: Any) -> str:
+def _safe_id(session: Session) -> str:
     return "".join(ch for ch in str(getattr(session, "session_id", "") or "s")[:12] if ch.isalnum() or ch in "-_")

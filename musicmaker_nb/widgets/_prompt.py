@@ -8,6 +8,7 @@ from typing import Any, Awaitable, Callable
 import ipywidgets as w
 
 from ..client._intent import Action, route, translate_gui
+from ..client._sync import Session
 from ._log import ConversationLog
 from ._tasks import Activity
 
@@ -26,7 +27,7 @@ FollowUp = Callable[[Any], Awaitable[None] | None]
 class PromptPanel(w.VBox):
     """Say what you want; the backend's text streams into the log as it arrives."""
 
-    def __init__(self, session: Any, *, activity: Activity | None = None,
+    def __init__(self, session: Session, *, activity: Activity | None = None,
                  examples: tuple[str, ...] = EXAMPLE_PROMPTS, heartbeat_notice_s: float = 3.0) -> None:
         self.session = session
         self.heartbeat_notice_s = heartbeat_notice_s  # silence before "still working" shows

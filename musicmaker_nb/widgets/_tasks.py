@@ -12,6 +12,7 @@ import threading
 from concurrent.futures import Future
 from typing import Any, Awaitable, Callable, Iterable
 
+from ..client._sync import Session
 from ..protocol import MusicMakerError
 
 __all__ = ["Activity", "plain_error"]
@@ -33,7 +34,7 @@ def plain_error(exc: BaseException) -> str:
 class Activity:
     """Runs one job at a time for a set of widgets, and disables their buttons meanwhile."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
         self.label = "ready"
         self.task: Future[Any] | None = None

@@ -6,13 +6,14 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..client._sync import Session
 from ._format import timeline_html
 
 __all__ = ["TimelineView"]
 
 
 class TimelineView(w.VBox):
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
         self.table = w.HTML(timeline_html(session.draft))
         super().__init__([w.HTML("<b>Timeline</b>"), self.table])

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
+from ..client._sync import Session
 from ..protocol import ACCEPTED_FORMATS
 from ._files import FILE_UPLOAD_LIMIT_BYTES, find_media_files, safe_file_name, upload_problem, work_dir
 from ._format import media_list_html, notice_html
@@ -25,7 +26,7 @@ _BIG_FILE_HINT = (
 class UploadPanel(w.VBox):
     """Add media to a session; each medium is listed with its duration and size."""
 
-    def __init__(self, session: Any, *, activity: Activity | None = None, root: str | os.PathLike[str] = ".") -> None:
+    def __init__(self, session: Session, *, activity: Activity | None = None, root: str | os.PathLike[str] = ".") -> None:
         self.session = session
         self.root = Path(root)
         self.activity = activity or Activity(session)

@@ -432,7 +432,7 @@ def _rule_place(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
 
 
 # Adjustments first: a clause like "make the music quieter" is a volume change, not a new track.
-_ADJUSTMENTS: tuple[Callable[[str, str, _Plan], list[ToolCall]], ...] = (
+_ADJUSTMENTS: tuple[Callable[[str, str, _Decided], list[ToolCall]], ...] = (
     _rule_remove, _rule_duck, _rule_fade, _rule_aspect, _rule_title, _rule_text, _rule_volume,
 )
 
