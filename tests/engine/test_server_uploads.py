@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from musicmaker_nb.engine._errors import EngineError
-from musicmaker_nb.engine.store._uploads import address_refusal, check_url, sanitize_filename
+from musicmaker_nb.engine.store._downloads import address_refusal, check_url
+from musicmaker_nb.engine.store._uploads import sanitize_filename
 
 from .conftest import Caller
 

@@ -34,7 +34,8 @@ from ..agent._llm import understand
 from ..agent._run import AgentRunner, agent_context
 from ..media._graph import QUALITY
 from ..store._store import Store, is_disk_full, new_id, storage_full_error
-from ..store._uploads import Received, download_url, media_record, receive_multipart, suffix_for
+from ..store._downloads import download_url
+from ..store._uploads import Received, media_record, receive_multipart, suffix_for
 from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
 from ._jobs import RenderQueue, draft_sources
 
