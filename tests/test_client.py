@@ -22,6 +22,7 @@ from musicmaker_nb import (
     UnsupportedFileTypeError,
     __version__,
 )
+from musicmaker_nb.protocol import HOSTED_FORMATS
 from tests.fakes import FakeService
 
 pytestmark = pytest.mark.anyio
@@ -382,3 +383,64 @@ async def test_a_render_on_this_machine_is_copied_not_downloaded(tmp_path):
         out = await client.fetch_render("render_5", tmp_path / "out" / "mine.mp4")
     assert out.read_bytes() == made.read_bytes()
     assert sorted(p.name for p in out.parent.iterdir()) == ["mine.mp4"]
+
+
+async def test_a_token_call_inside_a_call_spends_the_calls_one_retry(client, service, sleeps):
+    # The token call is rate limited twice: one wait in all, then the error, never a second wait.
+    service.fail_next("token", 429)
+    service.fail_next("token", 429)
+    with pytest.raises(RateLimitError):
+        await client.credits()
+    assert sleeps == [30.0]
+    assert [r for _, r in service.calls] == ["token", "token"]
+
+
+async def test_each_call_has_its_own_retry(client, service, sleeps):
+    service.fail_next("credits", 429)
+    await client.credits()
+    service.fail_next("credits", 429)
+    await client.credits()
+    assert sleeps == [30.0, 30.0]
+
+
+async def test_out_of_credits_with_a_persons_own_token_says_top_up(service, monkeypatch):
+    monkeypatch.setenv("NEMO_TOKEN", "tok_person")
+    service.tokens["tok_person"] = "their-client"
+    async with AsyncMusicMaker("https://api.test", transport=service.transport()) as client:
+        service.fail_next("credits", 2001)
+        with pytest.raises(InsufficientCreditsError) as info:
+            await client.credits()
+    assert info.value.registration_url is None and "bind" not in str(info.value)
+    assert "Top up" in str(info.value)
+
+
+async def test_a_hosted_style_backend_gets_its_own_list_checked_before_sending(client, service, tmp_path):
+    session = await client.create_session()
+    assert client.upload_formats is not None and "jpeg" not in client.upload_formats
+    photo = tmp_path / "photo.jpeg"
+    photo.write_bytes(b"\xff\xd8\xff")
+    calls = len(service.calls)
+    with pytest.raises(UnsupportedFileTypeError) as refused:
+        await client.upload(session.session_id, photo)
+    assert refused.value.formats == HOSTED_FORMATS and "jpg, png" in refused.value.hint
+    assert len(service.calls) == calls  # nothing was sent
+
+
+async def test_cancelling_is_refused_locally_by_a_hosted_style_backend(client, service):
+    with pytest.raises(RenderError, match="not available on the hosted"):
+        await client.cancel_render("render_1")  # its first call: it asks who it is talking to first
+    assert [method for method, _ in service.calls if method == "DELETE"] == []
+
+
+async def test_a_cancelled_render_ends_the_wait(sleeps):
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("anonymous-token"):
+            return httpx.Response(200, json={"code": 0, "data": {"token": "t"}})
+        return httpx.Response(200, json={"code": 0, "data": {"id": "render_1", "status": "cancelled"}})
+
+    async def sleep(seconds):
+        sleeps.append(seconds)
+
+    async with AsyncMusicMaker("http://127.0.0.1:9", transport=httpx.MockTransport(handler), sleep=sleep) as c:
+        with pytest.raises(RenderError, match="cancelled"):
+            await c.wait_render("render_1")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import dataclasses
-import itertools
 import os
 import re
 import uuid
@@ -15,7 +15,16 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..protocol import ACCEPTED_FORMATS, CLIENT_ID_HEADER, MAX_UPLOAD_BYTES, Draft, Routes, is_loopback_url
+from ..protocol import (
+    ACCEPTED_FORMATS,
+    CLIENT_ID_HEADER,
+    ENGINE_HEADER,
+    HOSTED_FORMATS,
+    MAX_UPLOAD_BYTES,
+    Draft,
+    Routes,
+    is_loopback_url,
+)
 from ._constants import (
     CONNECT_TIMEOUT_S,
     HOSTED_BASE_URL,
@@ -58,14 +67,15 @@ ProgressCallback = Callable[[float, str], None]
 Sleep = Callable[[float], Awaitable[None]]
 
 
-def check_upload_path(path: str | os.PathLike[str]) -> Path:
-    """Refuse locally what the backend would refuse (missing file, wrong type, over 200 MB)."""
+def check_upload_path(path: str | os.PathLike[str], formats: tuple[str, ...] | None = HOSTED_FORMATS) -> Path:
+    """Refuse locally what the backend would refuse: a missing file, one over 200 MB, and one
+    whose extension is not in ``formats`` (None: the backend decides by content, as the engine does)."""
     file = Path(path).expanduser()
     if not file.is_file():
         raise FileNotFoundError(f"no such file to upload: {file}")
     extension = file.suffix.lower().lstrip(".")
-    if extension not in ACCEPTED_FORMATS:
-        raise UnsupportedFileTypeError(f"{file.name!r} is a .{extension or '?'} file", code=4001)
+    if formats is not None and extension not in formats:
+        raise UnsupportedFileTypeError(f"{file.name!r} is a .{extension or '?'} file", code=4001, formats=formats)
     size = file.stat().st_size
     if size > MAX_UPLOAD_BYTES:
         raise FileTooLargeError(f"{file.name!r} is {size / 1024 / 1024:.0f} MB", code=4002)
@@ -94,6 +104,16 @@ class _CountingReader:
         return self._file.fileno()
 
 
+
+@dataclasses.dataclass
+class _RetryBudget:
+    used: int = 0
+
+
+# The retries spent by the call in progress (per task: each call of the API has its own).
+_RETRY_BUDGET: contextvars.ContextVar[_RetryBudget | None] = contextvars.ContextVar("musicmaker_retries",
+                                                                                     default=None)
+
 class AsyncMusicMaker:
     """The Music Maker API, async. One instance per backend; safe to share between sessions.
 
@@ -119,6 +139,7 @@ class AsyncMusicMaker:
         self._attribution = attribution_headers(platform)
         self._rate_limit_wait_s = rate_limit_wait_s
         self._hosted = self.base_url == HOSTED_BASE_URL
+        self._engine = False  # set once an answer carries the embedded engine's header
         self.poll_interval_s = poll_interval_s or (
             HOSTED_RENDER_POLL_INTERVAL_S if self._hosted else RENDER_POLL_INTERVAL_S)
         self._sleep: Sleep = sleep or asyncio.sleep
@@ -134,6 +155,12 @@ class AsyncMusicMaker:
 
     def __repr__(self) -> str:
         return f"<AsyncMusicMaker {self.base_url}>"
+
+    @property
+    def upload_formats(self) -> tuple[str, ...] | None:
+        """The extensions checked before an upload is sent: the hosted service's list, or None
+        once the backend has said it is the embedded engine, which decides by content."""
+        return None if self._engine else HOSTED_FORMATS
 
     @property
     def token(self) -> str | None:
@@ -158,26 +185,44 @@ class AsyncMusicMaker:
 
     async def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         try:
-            return await self._http.send(request, stream=stream)
+            response = await self._http.send(request, stream=stream)
         except httpx.TimeoutException as exc:
             raise APITimeoutError(f"{self.base_url} did not answer in time ({exc.__class__.__name__})") from exc
         except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
             raise APIConnectionError(f"could not reach {self.base_url}: {exc}") from exc
+        self._engine = self._engine or ENGINE_HEADER in response.headers
+        return response
 
     def _decode(self, response: httpx.Response, body: bytes) -> Any:
-        return decode_answer(response.status_code, body, response.headers, client_id=self.client_id)
+        # Only an anonymous token can be bound to an account by its client id; a person's own
+        # token is told to top up instead of getting a registration link their account never had.
+        client_id = None if self.token_from_user else self.client_id
+        return decode_answer(response.status_code, body, response.headers, client_id=client_id,
+                             formats=ACCEPTED_FORMATS if self._engine else HOSTED_FORMATS)
 
     async def _with_retries(self, attempt: Callable[[], Awaitable[Any]]) -> Any:
-        for number in itertools.count():
-            try:
-                return await attempt()
-            except APIError as error:
-                retry = decide_retry(
-                    error, number, token_from_user=self.token_from_user, rate_limit_wait_s=self._rate_limit_wait_s
-                )
-                if retry is None:
-                    raise
-                await self._prepare_retry(retry)
+        """Run ``attempt``, retrying a recoverable error once per call *in all*: a token fetched
+        inside the call (or inside its retry) spends the same retry, so a rate limit there never
+        means two waits."""
+        budget = _RETRY_BUDGET.get()
+        outermost = budget is None
+        if budget is None:
+            budget = _RetryBudget()
+            reset = _RETRY_BUDGET.set(budget)
+        try:
+            while True:
+                try:
+                    return await attempt()
+                except APIError as error:
+                    retry = decide_retry(error, budget.used, token_from_user=self.token_from_user,
+                                         rate_limit_wait_s=self._rate_limit_wait_s)
+                    if retry is None:
+                        raise
+                    budget.used += 1
+                    await self._prepare_retry(retry)
+        finally:
+            if outermost:
+                _RETRY_BUDGET.reset(reset)
 
     async def _prepare_retry(self, retry: Retry) -> None:
         if retry.step is RetryStep.NEW_TOKEN:
@@ -243,10 +288,11 @@ class AsyncMusicMaker:
         """Upload a local file (streamed, never read whole) or an http(s) URL."""
         if isinstance(source, str) and re.match(r"^[a-z][a-z0-9+.-]*://", source, re.IGNORECASE):
             if urlsplit(source).scheme.lower() not in ("http", "https"):
-                raise UnsupportedFileTypeError(f"only http(s) URLs can be uploaded, not {source!r}", code=4001)
+                raise UnsupportedFileTypeError(f"only http(s) URLs can be uploaded, not {source!r}", code=4001,
+                                               formats=ACCEPTED_FORMATS if self._engine else HOSTED_FORMATS)
             data = await self._request("POST", Routes.upload(session_id), json={"urls": [source], "source_type": "url"})
             return [dataclasses.replace(media, source=source) for media in parse_media_list(data)]
-        file = check_upload_path(source)
+        file = check_upload_path(source, self.upload_formats)
         size = file.stat().st_size
 
         def files(opened: contextlib.ExitStack) -> Mapping[str, Any]:
@@ -311,6 +357,17 @@ class AsyncMusicMaker:
         path = Routes.render_status(render_id) + (f"?wait={wait_s:g}" if wait_s else "")
         return RenderStatus.from_payload(await self._request("GET", path), render_id)
 
+    async def cancel_render(self, render_id: str) -> RenderStatus:
+        """Cancel a queued or running render: its status afterwards (``cancelled``, or how it
+        ended if it had already finished). The embedded engine only: the hosted service has no
+        way to cancel, so against it this raises ``RenderError`` without sending anything."""
+        if not self._engine:
+            await self.credits()  # a backend not heard from yet: its first answer says whether it is the engine
+        if not self._engine:
+            raise RenderError("cancelling a render is not available on the hosted Music Maker service "
+                              "(only the embedded engine can cancel); the render goes on", render_id=render_id)
+        return RenderStatus.from_payload(await self._request("DELETE", Routes.render_status(render_id)), render_id)
+
     async def wait_render(
         self,
         render_id: str,
@@ -331,6 +388,8 @@ class AsyncMusicMaker:
                 on_progress(status.progress, status.status)
             if status.status == "failed":
                 raise RenderError(f"render {render_id} failed: {status.error or 'no reason given'}", render_id=render_id)
+            if status.status == "cancelled":
+                raise RenderError(f"render {render_id} was cancelled", render_id=render_id)
             if status.status == "completed":
                 if not status.url:
                     raise RenderError(f"render {render_id} completed without a download URL", render_id=render_id)

@@ -12,6 +12,8 @@ MusicMakerError
     ├── InsufficientCreditsError   2001
     ├── UnsupportedFileTypeError   4001
     ├── FileTooLargeError          4002
+    ├── RequestTooLargeError       413 a request body over the backend's limit
+    ├── StorageFullError           507 the embedded engine's storage quota or disk is full
     ├── MissingClientIdError       400
     ├── PlanRestrictedError        402 export blocked by plan / attribution
     ├── RateLimitError             429
@@ -24,6 +26,8 @@ from typing import Any
 
 from ..protocol import ACCEPTED_FORMATS, MAX_UPLOAD_BYTES, Code, DraftError, MusicMakerError
 from ._constants import REGISTRATION_URL
+
+_HOME_ENV = "MUSICMAKER_HOME"  # the engine's data directory (engine/_config.py; the client never imports it)
 
 __all__ = [
     "MusicMakerError",
@@ -38,6 +42,8 @@ __all__ = [
     "InsufficientCreditsError",
     "UnsupportedFileTypeError",
     "FileTooLargeError",
+    "RequestTooLargeError",
+    "StorageFullError",
     "MissingClientIdError",
     "PlanRestrictedError",
     "RateLimitError",
@@ -114,7 +120,12 @@ class InsufficientCreditsError(APIError):
 
 class UnsupportedFileTypeError(APIError):
     code = Code.UNSUPPORTED_FILE_TYPE
-    hint = "Accepted formats: " + ", ".join(ACCEPTED_FORMATS) + "."
+
+    def __init__(self, message: str, *, formats: tuple[str, ...] = ACCEPTED_FORMATS, **kwargs: Any) -> None:
+        # the formats of the backend in use: the hosted service's list, or the engine's
+        self.formats = formats
+        self.hint = "Accepted formats: " + ", ".join(formats) + "."
+        super().__init__(message, **kwargs)
 
 
 class FileTooLargeError(APIError):
@@ -122,6 +133,23 @@ class FileTooLargeError(APIError):
     hint = (
         f"The largest upload is {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: "
         "trim the clip or compress it (e.g. ffmpeg -crf 28) and try again."
+    )
+
+
+class RequestTooLargeError(APIError):
+    code = Code.BODY_TOO_LARGE
+    hint = (
+        "The request body is larger than the backend accepts (the embedded engine takes JSON bodies up "
+        "to 1 MiB): send a shorter message or a smaller draft; files go as uploads, which allow 200 MB."
+    )
+
+
+class StorageFullError(APIError):
+    code = Code.STORAGE_FULL
+    hint = (
+        "The embedded engine's storage is full: raise its quota (musicmaker serve --quota-mb N), or "
+        f"stop it and delete its data directory (${_HOME_ENV}, else the folder musicmaker serve prints), "
+        "which removes its uploads, music and renders."
     )
 
 
@@ -160,6 +188,7 @@ def make_api_error(
     body: Any = None,
     client_id: str | None = None,
     retry_after: float | None = None,
+    formats: tuple[str, ...] = ACCEPTED_FORMATS,
 ) -> APIError:
     """Build the exception for an error code; the one place codes become classes."""
     known = Code.known(code)
@@ -169,4 +198,6 @@ def make_api_error(
         kwargs["client_id"] = client_id
     if cls is RateLimitError:
         kwargs["retry_after"] = retry_after
+    if cls is UnsupportedFileTypeError:
+        kwargs["formats"] = formats
     return cls(message, **kwargs)

@@ -142,7 +142,7 @@ class State:
         )
 
 
-TERMINAL_RENDER_STATES = frozenset({"completed", "failed"})
+TERMINAL_RENDER_STATES = frozenset({"completed", "failed", "cancelled"})
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,8 @@ class RenderStatus:
     def from_payload(cls, data: Mapping[str, Any], render_id: str) -> RenderStatus:
         status = str(_first(data, "status", "state", default="queued")).lower()
         status = {"done": "completed", "success": "completed", "succeeded": "completed", "processing": "rendering",
-                  "running": "rendering", "pending": "queued", "error": "failed"}.get(status, status)
+                  "running": "rendering", "pending": "queued", "error": "failed",
+                  "canceled": "cancelled"}.get(status, status)
         progress = float(_first(data, "progress", default=0) or 0)
         if progress > 1:  # some answers give percent
             progress /= 100

@@ -22,7 +22,7 @@ from ..protocol import (
 from ._client import AsyncMusicMaker, ProgressCallback
 from ._constants import HEARTBEAT_NOTICE_S
 from ._intent import Action, route, translate_gui
-from ._models import Credits, Media, Reply, SessionInfo, State, Turn
+from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, Turn
 from ._records import RecordBook, SessionRecord
 
 if TYPE_CHECKING:
@@ -259,6 +259,18 @@ class AsyncSession:
         self._pending.pop(render_id, None)
         self._remember()
         return result
+
+    async def cancel_render(self, render_id: str | None = None) -> RenderStatus:
+        """Cancel a render of this session (default: the latest one still pending); the embedded
+        engine only. It is forgotten, so ``resume`` will not wait for it again."""
+        render_id = render_id or next(reversed(self._pending), None)
+        if render_id is None:
+            raise MusicMakerError("no export is in progress to cancel")
+        status = await self.client.cancel_render(render_id)
+        if status.done:
+            self._pending.pop(render_id, None)
+            self._remember()
+        return status
 
     async def export(
         self, path: str | os.PathLike[str] | None = None, *, quality: str = "high",

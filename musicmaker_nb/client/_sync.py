@@ -160,6 +160,12 @@ class MusicMaker:
         return self.aio.client_id
 
     @property
+    def upload_formats(self) -> tuple[str, ...] | None:
+        """The extensions checked before an upload is sent: the hosted service's list, or None
+        once the backend has said it is the embedded engine, which decides by content."""
+        return self.aio.upload_formats
+
+    @property
     def token(self) -> str | None:
         """The bearer token in use, once one is known."""
         return self.aio.token
@@ -210,6 +216,12 @@ class MusicMaker:
     def render_status(self, render_id: str, *, wait_s: float | None = None) -> RenderStatus:
         """The render's state; with ``wait_s`` a backend that can waits until it changes (at most that long)."""
         return _PORTAL.run(self.aio.render_status(render_id, wait_s=wait_s))
+
+    def cancel_render(self, render_id: str) -> RenderStatus:
+        """Cancel a queued or running render: its status afterwards (``cancelled``, or how it
+        ended if it had already finished). The embedded engine only: the hosted service has no
+        way to cancel, so against it this raises ``RenderError`` without sending anything."""
+        return _PORTAL.run(self.aio.cancel_render(render_id))
 
     def wait_render(
         self,
@@ -402,6 +414,11 @@ class Session:
     ) -> Path:
         """Wait for a render and download it (to ``path`` or where ``start_render`` was told)."""
         return _PORTAL.run(self.aio.wait_render(render_id, path, on_progress=on_progress))
+
+    def cancel_render(self, render_id: str | None = None) -> RenderStatus:
+        """Cancel a render of this session (default: the latest one still pending); the embedded
+        engine only. It is forgotten, so ``resume`` will not wait for it again."""
+        return _PORTAL.run(self.aio.cancel_render(render_id))
 
     def export(
         self, path: str | os.PathLike[str] | None = None, *, quality: str = "high",

@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..protocol import APP_NAME, SKILL_PLATFORM_HEADER, SKILL_SOURCE, SKILL_SOURCE_HEADER, SKILL_VERSION_HEADER, __version__
+from ..protocol import ACCEPTED_FORMATS, APP_NAME, SKILL_PLATFORM_HEADER, SKILL_SOURCE, SKILL_SOURCE_HEADER, SKILL_VERSION_HEADER, __version__
 from ._constants import MAX_RETRY_AFTER_S, RATE_LIMIT_WAIT_S
 from ._exceptions import (
     APIError,
@@ -85,8 +85,10 @@ def decode_answer(
     headers: Mapping[str, str],
     *,
     client_id: str | None = None,
+    formats: tuple[str, ...] = ACCEPTED_FORMATS,
 ) -> Any:
-    """The payload of a JSON answer, enveloped or not; an ``APIError`` for any error code."""
+    """The payload of a JSON answer, enveloped or not; an ``APIError`` for any error code
+    (``formats``: what the backend accepts, for a 4001's hint)."""
     try:
         parsed = json.loads(body) if body.strip() else {}
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -102,7 +104,7 @@ def decode_answer(
     text = message or _reason(status_code) or "request failed"
     raise make_api_error(
         int(code), text, status_code=status_code, body=parsed if parsed is not None else body[:500],
-        client_id=client_id, retry_after=parse_retry_after(headers.get("retry-after")),
+        client_id=client_id, retry_after=parse_retry_after(headers.get("retry-after")), formats=formats,
     )
 
 

@@ -22,6 +22,10 @@ __all__ = [
     "LLM_TIMEOUT_S",
     "GENERATION_CREDITS",
     "INITIAL_CREDITS",
+    "MAX_JSON_BODY_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_MESSAGE_CHARS",
+    "BODY_STALL_S",
 ]
 
 HOME_ENV = "MUSICMAKER_HOME"
@@ -32,6 +36,10 @@ LLM_BASE_URL_ENV = "MUSICMAKER_LLM_BASE_URL"
 LLM_MODEL_ENV = "MUSICMAKER_LLM_MODEL"
 LLM_API_KEY_ENV = "MUSICMAKER_LLM_API_KEY"
 LLM_TIMEOUT_S = 10.0  # the whole exchange with the language model; past it the tables answer
+MAX_JSON_BODY_BYTES = 1 << 20  # every body but an upload's, counted as it arrives; past it 413
+MAX_JSON_DEPTH = 64  # nesting of a JSON body (a draft needs about 8); deeper is 422
+MAX_MESSAGE_CHARS = 4000  # a chat message (the text of /run_sse); longer is 422
+BODY_STALL_S = 30.0  # a request body with no new byte for this long is dropped (408)
 
 
 def default_home() -> pathlib.Path:
@@ -83,5 +91,7 @@ class EngineConfig:
     render_workers: int = max(os.cpu_count() or 1, 1)
     # A render interrupted this many times by engine stops is marked failed, not re-queued again.
     max_render_attempts: int = 3
+    # A request body (JSON or upload) that sends no byte for this many seconds is dropped.
+    body_stall_s: float = BODY_STALL_S
     # The agent asks this language model first and falls back to its tables (None: tables only).
     llm: LLMConfig | None = None

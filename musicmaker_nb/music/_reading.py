@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -52,7 +52,7 @@ _DROP = re.compile(r"\b(?:drop|climax)\b.{0,24}?\b(?:at|around|by|near|to|on)\s+
                    r"(\d{1,2}:\d{2}|\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds)?\b)"
                    r"|\b(?:beat|bass|music) (?:to )?(?:hit|kick in|come in|drop)s?\b.{0,30}?\b(?:at|around|by)\s+(?:the\s+)?"
                    r"(\d{1,2}:\d{2}|\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds)?\b)"
-                   r"|在?\s*第?\s*(\d+(?:\.\d+)?)\s*秒\s*(?:处|时)?\s*(?:进入高潮|高潮|drop)"
+                   r"|在?\s*第?\s*(?<!\d)(\d+(?:\.\d+)?)\s*秒\s*(?:处|时)?\s*(?:进入高潮|高潮|drop)"
                    r"|(?:drop|高潮).{0,6}?第?\s*(\d+(?:\.\d+)?)\s*秒")
 # phrases that contain music words without asking for them
 _IGNORED = re.compile(r"\b(?:i'?d love|i would love|would love|love to|i love|no vocals?|without vocals?|"
@@ -151,7 +151,11 @@ def _lexicon() -> tuple[dict[tuple[str, ...], tuple[str, Any]], dict[str, tuple[
 
 def read(prompt: str) -> Reading:
     """What ``prompt`` asks of the music. Raises ValueError for a tempo outside 40-240 BPM."""
-    text = " ".join(str(prompt).replace("’", "'").split())
+    return _read(" ".join(str(prompt).replace("’", "'").split()))
+
+
+@lru_cache(maxsize=16)  # a reading is immutable, and the agent reads the same words several times
+def _read(text: str) -> Reading:
     lowered = text.lower()
     spans: list[tuple[int, int]] = []
     tempo = _tempo(lowered, spans)
@@ -159,9 +163,20 @@ def read(prompt: str) -> Reading:
     drop = _drop(lowered, spans)
     for match in _IGNORED.finditer(lowered):
         spans.append(match.span())
-    words = [(m.group(0), m.start()) for m in _WORD.finditer(lowered)
-             if not any(a <= m.start() < b for a, b in spans)]
+    words = [(m.group(0), m.start()) for m in _outside(_WORD.finditer(lowered), spans)]
     return Reading(tuple(_matches(words)), tempo, key, mode, drop)
+
+
+def _outside(matches: Iterator[re.Match[str]], spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """The matches (in the text's order) that begin in none of ``spans``: one sweep through both,
+    not a look at every span for every word."""
+    ordered, index, reach = sorted(spans), 0, -1
+    for match in matches:
+        while index < len(ordered) and ordered[index][0] <= match.start():
+            reach = max(reach, ordered[index][1])
+            index += 1
+        if match.start() >= reach:
+            yield match
 
 
 def _tempo(text: str, spans: list[tuple[int, int]]) -> float | None:

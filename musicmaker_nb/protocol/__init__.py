@@ -11,6 +11,7 @@ from ._constants import (
     AUDIO_FORMATS,
     DEFAULT_BGM_VOLUME,
     DEFAULT_TITLE_MS,
+    HOSTED_FORMATS,
     IMAGE_FORMATS,
     MAX_UPLOAD_BYTES,
     SKILL_SOURCE,
@@ -22,6 +23,7 @@ from ._events import Heartbeat, TextPart, ToolCall, ToolResult
 from ._routes import (
     ATTRIBUTION_HEADERS,
     CLIENT_ID_HEADER,
+    ENGINE_HEADER,
     PLATFORMS,
     SKILL_PLATFORM_HEADER,
     SKILL_SOURCE_HEADER,
@@ -38,6 +40,7 @@ __all__ = [
     # limits and formats
     "MAX_UPLOAD_BYTES",
     "ACCEPTED_FORMATS",
+    "HOSTED_FORMATS",
     "VIDEO_FORMATS",
     "AUDIO_FORMATS",
     "IMAGE_FORMATS",
@@ -53,6 +56,7 @@ __all__ = [
     "SKILL_PLATFORM_HEADER",
     "PLATFORMS",
     "CLIENT_ID_HEADER",
+    "ENGINE_HEADER",
     "is_loopback_host",
     "is_loopback_url",
     # the draft

@@ -24,9 +24,14 @@ class Code(enum.IntEnum):
     OK = 0, 200, ""
     MISSING_CLIENT_ID = 400, 400, "MissingClientIdError"
     PLAN_RESTRICTED = 402, 402, "PlanRestrictedError"
+    ROUTE_NOT_FOUND = 404, 404, "ServerError"  # no such path (the engine's answer for any unknown route)
+    METHOD_NOT_ALLOWED = 405, 405, "ServerError"  # a known path, another method; ``Allow`` lists them
+    REQUEST_TIMEOUT = 408, 408, "ServerError"  # a request body stalled (engine: no byte for 30 s)
+    BODY_TOO_LARGE = 413, 413, "RequestTooLargeError"  # a JSON body over 1 MiB (uploads: 4002)
     INVALID_REQUEST = 422, 422, "ServerError"  # a body or parameter the engine cannot use
     RATE_LIMITED = 429, 429, "RateLimitError"
     SERVER_ERROR = 500, 500, "ServerError"
+    STORAGE_FULL = 507, 507, "StorageFullError"  # the engine's quota or disk is full (engine only)
     TOKEN_INVALID = 1001, 401, "AuthenticationError"
     SESSION_NOT_FOUND = 1002, 404, "SessionNotFoundError"
     INSUFFICIENT_CREDITS = 2001, 402, "InsufficientCreditsError"

@@ -10,6 +10,7 @@ __all__ = [
     "AUDIO_FORMATS",
     "IMAGE_FORMATS",
     "ACCEPTED_FORMATS",
+    "HOSTED_FORMATS",
     "DEFAULT_BGM_VOLUME",
     "DEFAULT_TITLE_MS",
 ]
@@ -21,7 +22,9 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 VIDEO_FORMATS = ("mp4", "mov", "avi", "webm", "mkv")
 AUDIO_FORMATS = ("mp3", "wav", "m4a", "aac")
 IMAGE_FORMATS = ("jpg", "jpeg", "png", "gif", "webp")
-ACCEPTED_FORMATS = VIDEO_FORMATS + AUDIO_FORMATS + IMAGE_FORMATS
+ACCEPTED_FORMATS = VIDEO_FORMATS + AUDIO_FORMATS + IMAGE_FORMATS  # the engine's names (it decides by content)
+# What the hosted service lists, in its order; it has no "jpeg" spelling.
+HOSTED_FORMATS = ("mp4", "mov", "avi", "webm", "mkv", "jpg", "png", "gif", "webp", "mp3", "wav", "m4a", "aac")
 
 DEFAULT_BGM_VOLUME = 0.35
 DEFAULT_TITLE_MS = 3000

@@ -9,8 +9,9 @@ from __future__ import annotations
 import copy
 import enum
 import itertools
+import math
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, overload
 
 from ._constants import DEFAULT_BGM_VOLUME, DEFAULT_TITLE_MS
 from ._errors import DraftError
@@ -18,7 +19,10 @@ from ._errors import DraftError
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["TrackType", "Segment", "Track", "Draft", "describe_changes"]
+__all__ = ["TrackType", "Segment", "Track", "Draft", "describe_changes", "MAX_DRAFT_MS", "MAX_FRAME_PX"]
+
+MAX_DRAFT_MS = 60 * 60 * 1000  # a draft, and every segment's end, at most 60 minutes
+MAX_FRAME_PX = 4096  # the frame's width and height (``m.w``, ``m.h``) at most this many pixels
 
 
 class TrackType(enum.IntEnum):
@@ -34,20 +38,39 @@ _DRAFT_KEYS = ("d", "m", "t")
 
 
 def _number(value: Any, path: str, *, allow_none: bool = False) -> float | None:
+    """A JSON number: not a bool, a string, NaN or an infinity (none of those is JSON)."""
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise DraftError(path, f"expected a number, got {value!r}")
-    if value != value:  # NaN
-        raise DraftError(path, "expected a number, got NaN")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DraftError(path, f"expected a finite number, got {value}")
     return value
 
 
+@overload
+def _non_negative(value: Any, path: str) -> float: ...
+@overload
+def _non_negative(value: Any, path: str, *, allow_none: bool) -> float | None: ...
 def _non_negative(value: Any, path: str, *, allow_none: bool = False) -> float | None:
     number = _number(value, path, allow_none=allow_none)
     if number is not None and number < 0:
         raise DraftError(path, f"must not be negative, got {number}")
     return number
+
+
+def _at_most(value: float | None, limit: float, path: str, what: str) -> None:
+    if value is not None and value > limit:
+        raise DraftError(path, f"{what} is at most {limit:g}, got {value:g}")
+
+
+def _frame(meta: dict[str, Any] | None) -> None:
+    """The frame's ``w`` and ``h``, when given: positive numbers of at most :data:`MAX_FRAME_PX`."""
+    for key in ("w", "h"):
+        size = _number((meta or {}).get(key), f"m.{key}", allow_none=True)
+        if size is not None and size <= 0:
+            raise DraftError(f"m.{key}", f"the frame size must be positive, got {size:g}")
+        _at_most(size, MAX_FRAME_PX, f"m.{key}", "a side of the frame (pixels)")
 
 
 def _meta(value: Any, path: str) -> dict[str, Any] | None:
@@ -108,9 +131,12 @@ class Segment:
         for key, value in (("id", segment_id), ("src", source_id)):
             if value is not None and not isinstance(value, str):
                 raise DraftError(f"{path}.{key}", f"expected a string, got {value!r}")
+        start_ms = _non_negative(data.get("s", 0), f"{path}.s")
+        duration_ms = _non_negative(data.get("d", 0), f"{path}.d")
+        _at_most(start_ms + duration_ms, MAX_DRAFT_MS, f"{path}.d", "a segment's end (ms, 60 minutes)")
         return cls(
-            start_ms=_non_negative(data.get("s", 0), f"{path}.s"),
-            duration_ms=_non_negative(data.get("d", 0), f"{path}.d"),
+            start_ms=start_ms,
+            duration_ms=duration_ms,
             id=segment_id,
             source_id=source_id,
             offset_ms=_non_negative(data.get("o"), f"{path}.o", allow_none=True),
@@ -210,10 +236,14 @@ class Draft:
         raw_tracks = data.get("t", [])
         if not isinstance(raw_tracks, list):
             raise DraftError("t", "expected a list of tracks")
+        duration_ms = _non_negative(data.get("d", 0), "d")
+        _at_most(duration_ms, MAX_DRAFT_MS, "d", "a draft's length (ms, 60 minutes)")
+        meta = _meta(data.get("m"), "m")
+        _frame(meta)
         return cls(
-            duration_ms=_non_negative(data.get("d", 0), "d"),
+            duration_ms=duration_ms,
             tracks=tuple(Track.from_dict(item, f"t[{index}]") for index, item in enumerate(raw_tracks)),
-            meta=_meta(data.get("m"), "m"),
+            meta=meta,
             extra=_extra(data, _DRAFT_KEYS),
         )
 
@@ -354,9 +384,9 @@ class Draft:
 
     def with_canvas(self, width: int, height: int) -> Draft:
         """Change the output frame size, e.g. 1080x1920 for 9:16."""
-        if width <= 0 or height <= 0:
-            raise DraftError("m", f"frame size must be positive, got {width}x{height}")
-        return replace(self, meta={**(self.meta or {}), "w": width, "h": height})
+        meta = {**(self.meta or {}), "w": width, "h": height}
+        _frame(meta)
+        return replace(self, meta=meta)
 
     def new_segment_id(self) -> str:
         """An ``sgN`` id no segment of this draft uses yet."""

@@ -13,6 +13,7 @@ __all__ = [
     "ATTRIBUTION_HEADERS",
     "PLATFORMS",
     "CLIENT_ID_HEADER",
+    "ENGINE_HEADER",
 ]
 
 SKILL_SOURCE_HEADER = "X-Skill-Source"
@@ -21,6 +22,9 @@ SKILL_PLATFORM_HEADER = "X-Skill-Platform"
 ATTRIBUTION_HEADERS = (SKILL_SOURCE_HEADER, SKILL_VERSION_HEADER, SKILL_PLATFORM_HEADER)
 PLATFORMS = ("clawhub", "cursor", "unknown")
 CLIENT_ID_HEADER = "X-Client-Id"
+# Every answer of the embedded engine carries it (its version): the client then follows the
+# engine's rules (it decides uploads by content) rather than the hosted service's.
+ENGINE_HEADER = "X-Music-Maker-Engine"
 
 
 class Routes:

@@ -32,11 +32,13 @@ def work_dir(root: str | os.PathLike[str], kind: str) -> Path:
     return path
 
 
-def upload_problem(name: str, size_bytes: int | None) -> str | None:
-    """Why this file cannot be uploaded, in words that say what to do; None when it can."""
+def upload_problem(name: str, size_bytes: int | None,
+                   formats: tuple[str, ...] | None = ACCEPTED_FORMATS) -> str | None:
+    """Why this file cannot be uploaded, in words that say what to do; None when it can.
+    ``formats``: the backend's list (None: it decides by content, as the engine does)."""
     suffix = Path(name).suffix.lower().lstrip(".")
-    if suffix not in ACCEPTED_FORMATS:
-        return f"{name}: the format {suffix or '(none)'!r} is not accepted; use one of {', '.join(ACCEPTED_FORMATS)}."
+    if formats is not None and suffix not in formats:
+        return f"{name}: the format {suffix or '(none)'!r} is not accepted; use one of {', '.join(formats)}."
     if size_bytes is not None and size_bytes > MAX_UPLOAD_BYTES:
         return (f"{name} is {size_bytes / 1e6:.0f} MB, over the {MAX_UPLOAD_BYTES // 2**20} MB limit: "
                 "trim it or compress it (e.g. ffmpeg -crf 28) first.")

@@ -67,7 +67,8 @@ class UploadPanel(w.VBox):
             return self._say("Type or pick a file path first.", "error")
         full = Path(text).expanduser()
         full = full if full.is_absolute() else self.root / full
-        problem = upload_problem(full.name, full.stat().st_size if full.is_file() else None)
+        problem = upload_problem(full.name, full.stat().st_size if full.is_file() else None,
+                                 self.session.client.upload_formats)
         if not full.is_file():
             problem = f"No file at {text!r} (looked in {full.parent})."
         return self._say(problem, "error") if problem else self._upload([(full, full.name)])
@@ -85,7 +86,7 @@ class UploadPanel(w.VBox):
     def add_files(self, files: list[tuple[str, bytes]]) -> Future[Any] | None:
         saved: list[tuple[Path | str, str]] = []
         for name, content in files:
-            problem = upload_problem(name, len(content))
+            problem = upload_problem(name, len(content), self.session.client.upload_formats)
             if problem:
                 return self._say(problem, "error")
             path = work_dir(self.root, "uploads") / safe_file_name(name)

@@ -82,6 +82,32 @@ def test_error_codes_reach_the_client_as_their_exceptions(start_engine, engine, 
             poor.say("add calm piano music")
 
 
+def test_the_engine_decides_uploads_by_content(session, clip, tmp_path) -> None:
+    # The engine says who it is, so the client stops checking names against the hosted list:
+    # a clip without an extension is accepted by its content, and a text file is refused by the
+    # engine with the engine's own formats in the hint.
+    assert session.client.upload_formats is None
+    nameless = tmp_path / "clip_without_a_suffix"
+    nameless.write_bytes(clip.read_bytes())
+    assert session.upload(nameless).kind == "video"
+    notes = tmp_path / "notes.txt"
+    notes.write_text("plain text\n")
+    with pytest.raises(mm.UnsupportedFileTypeError, match="jpeg") as refused:
+        session.upload(notes)
+    assert refused.value.status_code == 415  # it went to the engine and came back
+
+
+def test_an_export_can_be_cancelled(session, clip, tmp_path) -> None:
+    session.upload(clip)
+    render_id = session.start_render(path=tmp_path / "never.mp4")
+    status = session.cancel_render()
+    assert (status.id, status.status) == (render_id, "cancelled")
+    assert session.pending_renders == {}
+    with pytest.raises(mm.RenderError, match="cancelled"):
+        session.client.wait_render(render_id)
+    assert not (tmp_path / "never.mp4").exists()
+
+
 def make_tiny_wav(path):
     import wave
 

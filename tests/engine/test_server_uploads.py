@@ -130,7 +130,7 @@ def test_the_real_200_mb_limit(caller: Caller, home) -> None:
 def test_a_full_disk_is_a_clear_error(start_engine, new_caller, clip, home) -> None:
     caller = new_caller(start_engine(quota_bytes=40 * 1024))
     answer = caller.upload(clip)
-    assert answer.status_code == 500 and "storage is full" in answer.json()["message"]
+    assert answer.status_code == 507 and answer.json()["code"] == 507 and "storage is full" in answer.json()["message"]
     assert list((home / "tmp").iterdir()) == [] and media_files(home) == []
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "language_of",
     "parse_time_ms",
     "split_seed",
+    "well_formed",
     "ASPECT_SIZES",
     "COSTLY_TOOLS",
 ]
@@ -88,8 +89,10 @@ def language_of(text: str) -> str:
 
 # -- times ----------------------------------------------------------------------------------
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
-_SECONDS = r"\d+(?:\.\d+)?\s*(?:s|sec|secs|second|seconds|秒钟?)(?![a-z])"
-_TIME = rf"(?:{_CLOCK}|{_SECONDS}|\d+(?:\.\d+)?)"
+# A number is read from the start of its digits: (?<!\d) gives the same matches, found once instead
+# of once per digit (a long run of digits was quadratic).
+_SECONDS = r"(?<!\d)\d+(?:\.\d+)?\s*(?:s|sec|secs|second|seconds|秒钟?)(?![a-z])"
+_TIME = rf"(?:{_CLOCK}|{_SECONDS}|(?<!\d)\d+(?:\.\d+)?)"
 
 
 def parse_time_ms(text: str) -> float:
@@ -113,7 +116,8 @@ def _duration_ms(clause: str, default: float | None) -> float | None:
 
 def _span_ms(clause: str) -> tuple[float | None, float | None] | None:
     """``from 0:05 to 0:20`` / ``between 5s and 20s`` / ``从5秒到20秒`` / ``start at 0:05`` / ``end at 0:20``."""
-    both = re.search(rf"(?:from|between|从)\s*第?\s*({_TIME})\s*(?:to|and|until|till|-|–|到|至)\s*第?\s*({_TIME})", clause)
+    both = re.search(rf"(?:from|between|从)\s*(?:第\s*)?({_TIME})\s*(?:to|and|until|till|-|–|到|至)\s*(?:第\s*)?({_TIME})",
+                     clause)
     if both:
         return parse_time_ms(both.group(1)), parse_time_ms(both.group(2))
     start = re.search(rf"(?:start(?:s|ing)?|begin(?:s|ning)?|come in)\s*(?:at|from)\s*({_TIME})|从\s*({_TIME})\s*开始", clause)
@@ -142,7 +146,7 @@ def _clip_index(clause: str, clips: tuple[Clip, ...]) -> int | None:
     match = re.search(rf"\b(?:the\s+)?({'|'.join(_ORDINALS_EN)}|last)\s+{_CLIP_NOUN}\b", clause)
     if match:
         return -1 if match.group(1) == "last" else _ORDINALS_EN[match.group(1)]
-    match = re.search(rf"\b{_CLIP_NOUN}\s*(?:#|no\.?|number)?\s*(\d+)\b", clause)
+    match = re.search(rf"\b{_CLIP_NOUN}\s*(?:(?:#|no\.?|number)\s*)?(\d+)\b", clause)
     if match:
         return int(match.group(1))
     match = re.search(r"第\s*([一二两三四五六\d])\s*[个段条部]?\s*(?:视频|片段|素材|文件|段)?|最后一[个段条]", clause)
@@ -180,8 +184,11 @@ _GENERATE_ZH = re.compile(r"(?:生成|创建|制作|添加|加上?|来一?[段�
 # "calm piano music for city.mp4": a description alone, tried only when nothing else matched.
 _BARE = re.compile(r"^(?:(?!(?:the|this|that|my|it|its|no|any)\b)[\w'&-]+\s+){1,5}"
                    r"(?:music|track|song|soundtrack|beat|tune|melody)s?\b")
-_REPLACE = re.compile(rf"\b(?:replace|change|swap|switch|regenerate|redo)\b.*\b(?:{_MUSIC_NOUN}|it)\b"
-                      r"|\bregenerate\b|\btry (?:it |that )?again\b|\b(?:another|different|new|other) (?:take|try)\b"
+# "replace ... music": in one line, the first replace-word decides (what follows it holds the later
+# ones), so it is looked at alone; a pattern with ".*" between the two was one scan per such word.
+_REPLACE_VERB = re.compile(r"\b(?:replace|change|swap|switch|regenerate|redo)\b")
+_MUSIC_OR_IT = re.compile(rf"\b(?:{_MUSIC_NOUN}|it)\b")
+_REPLACE = re.compile(r"\bregenerate\b|\btry (?:it |that )?again\b|\b(?:another|different|new|other) (?:take|try)\b"
                       rf"|\b(?:different|another|new|other)\s+(?:{_MUSIC_NOUN}|one|version|take)\b"
                       r"|\btry\s+(?:again|another|something)\b")
 _REPLACE_ZH = re.compile(r"换一[首个段]|换成|换个|换掉|替换|重新生成|再来一[首个段]|换.{0,6}(?:音乐|配乐)")
@@ -232,16 +239,16 @@ _ORIGINAL_AUDIO = re.compile(r"\b(?:original|video'?s?|clip'?s?|camera)\s+(?:sou
 _TITLE = re.compile(r"\btitle\b|标题")
 _TEXT = re.compile(r"\b(?:text|caption|overlay|subtitle|words?|label|lower third)\b|文字|字幕|文本|一行字")
 _UNQUOTED_TITLE = re.compile(
-    rf"\btitle\b\s*(?:called|saying|that says|reading|named|as|to|of|:)?\s*(.+?)\s*"
+    rf"\btitle\b\s*(?:called|saying|that says|reading|named|as|to|of|:)?\s*(.+?)(?<!\s)\s*"
     rf"(?=\bfor\s+{_TIME}|\bat\s+{_TIME}|\bfrom\s+{_TIME}|\bstarting\b|$)"
-    r"|标题\s*(?:为|是|叫|：|:)\s*(.+?)\s*(?=持续|\d|$)"
+    r"|标题\s*(?:为|是|叫|：|:)\s*(.+?)(?<!\s)\s*(?=持续|\d|$)"
 )
 _UNQUOTED_TEXT = re.compile(
-    rf"\b(?:text|caption|subtitle|words?|label)\b\s*(?:saying|that says|reading|:)\s*(.+?)\s*"
+    rf"\b(?:text|caption|subtitle|words?|label)\b\s*(?:saying|that says|reading|:)\s*(.+?)(?<!\s)\s*"
     rf"(?=\bfor\s+{_TIME}|\bat\s+{_TIME}|\bfrom\s+{_TIME}|$)"
-    r"|(?:文字|字幕|文本|一行字)\s*(?:为|是|写|：|:)\s*(.+?)\s*(?=持续|$)"
+    r"|(?:文字|字幕|文本|一行字)\s*(?:为|是|写|：|:)\s*(.+?)(?<!\s)\s*(?=持续|$)"
 )
-_AT_TIME = re.compile(rf"\b(?:at|starting at|from)\s+({_TIME})|在\s*第?\s*({_TIME})")
+_AT_TIME = re.compile(rf"\b(?:at|starting at|from)\s+({_TIME})|在\s*(?:第\s*)?({_TIME})")
 
 
 @dataclass
@@ -250,10 +257,20 @@ class _Decided:
 
     context: AgentContext
     calls: list[ToolCall] = field(default_factory=list)
+    music_planned: bool = False  # a generate_music among the calls: kept, not looked for in all of them each time
 
     @property
     def music_expected(self) -> bool:
-        return self.context.has_music or any(c.name == "generate_music" for c in self.calls)
+        return self.context.has_music or self.music_planned
+
+    def add(self, calls: list[ToolCall]) -> None:
+        self.calls += calls
+        self.music_planned = self.music_planned or any(c.name == "generate_music" for c in calls)
+
+    def planning(self, generated: list[ToolCall]) -> _Decided:
+        """What a clause's rules see once ``generated`` is planned: the same calls (not a copy), music expected."""
+        planned = self.music_planned or any(c.name == "generate_music" for c in generated)
+        return _Decided(self.context, self.calls, planned)
 
 
 def _no_music_question() -> _Question:
@@ -381,7 +398,7 @@ def _rule_volume(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
 
 
 # "(seed 7)": the variant compare asks for a reproducible take of a prompt.
-_SEED = re.compile(r"\(?\bseed\s*[:=#]?\s*(\d{1,9})\)?|[（(]?种子\s*[:：]?\s*(\d{1,9})[）)]?", re.IGNORECASE)
+_SEED = re.compile(r"\(?\bseed\s*(?:[:=#]\s*)?(\d{1,9})\)?|[（(]?种子\s*(?:[:：]\s*)?(\d{1,9})[）)]?", re.IGNORECASE)
 
 
 def _music_prompt(raw: str) -> str:
@@ -398,9 +415,18 @@ def split_seed(message: str) -> tuple[int | None, str]:
     return _seed(message), _SEED.sub(" ", message)
 
 
+def _replaces(clause: str) -> bool:
+    """Other music asked for: "replace/change/swap ... music (or it)" in one line, "try again", "another one"."""
+    for line in clause.split("\n"):
+        verb = _REPLACE_VERB.search(line)
+        if verb and _MUSIC_OR_IT.search(line, verb.end()):
+            return True
+    return _REPLACE.search(clause) is not None
+
+
 def _rule_generate(clause: str, raw: str, decided: _Decided) -> list[ToolCall]:
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause) or _BARE.search(clause)
-    replace = _REPLACE.search(clause) or _REPLACE_ZH.search(clause)
+    replace = _replaces(clause) or _REPLACE_ZH.search(clause)
     if not (fresh or replace):
         return []
     clip = _resolve_clip(clause, decided.context)
@@ -462,7 +488,7 @@ def _interpret_clause(raw: str, decided: _Decided) -> list[ToolCall]:
         return []
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause)
     generated = _rule_generate(clause, raw, decided) if fresh else []
-    decided = _Decided(decided.context, decided.calls + generated)
+    decided = decided.planning(generated)
     calls = [call for rule in _ADJUSTMENTS for call in rule(clause, raw, decided)]
     if any(call.name in ("remove_music", "remove_title") for call in calls):
         return calls
@@ -475,7 +501,7 @@ def _interpret_clause(raw: str, decided: _Decided) -> list[ToolCall]:
             # "add some jazz", "give the video some music": a request, though no rule's noun is there
             generated = [ToolCall("generate_music", {"prompt": _music_prompt(raw), "clip": None,
                                                      "replace": decided.context.has_music})]
-        decided = _Decided(decided.context, decided.calls + generated)
+        decided = decided.planning(generated)
     return generated + calls + _rule_place(clause, raw, decided)
 
 
@@ -487,10 +513,8 @@ def _rule_edit(clause: str, raw: str, decided: _Decided) -> list[ToolCall] | Non
     change = read_edit(raw)
     if not change or is_new_music(clause, change):
         return None
-    last = next((i for i in range(len(decided.calls) - 1, -1, -1) if decided.calls[i].name == "generate_music"), None)
-    if last is not None:
-        decided.calls[last] = _merge_fragment(decided.calls[last], raw)
-        return []
+    if decided.music_planned:
+        return []  # the words wait as a fragment, which interpret() then adds to that description
     if not decided.context.has_music:
         return None
     return [ToolCall("edit_music", change)]
@@ -511,14 +535,14 @@ _ASKS = re.compile(r"\b(?:add|give|make|put|want|need|play|use|get|have|score|se
                    r"i'?d like|let'?s (?:have|get|hear))\b|^(?:some|a|an)\b|(?:加|配|来|要|给|用|放)|^(?:配乐|背景音乐|bgm)$")
 
 
-_LENGTH_ONLY = re.compile(rf"^\s*(?:for|lasting|持续|显示|时长|停留|各)?\s*{_SECONDS}\s*(?:each|apiece|both|各)?\s*$"
-                          r"|^\s*(?:for|持续|显示)\s*\d+(?:\.\d+)?\s*$")
+_LENGTH_ONLY = re.compile(rf"^\s*(?:(?:for|lasting|持续|显示|时长|停留|各)\s*)?{_SECONDS}"
+                          r"\s*(?:(?:each|apiece|both|各)\s*)?$|^\s*(?:for|持续|显示)\s*\d+(?:\.\d+)?\s*$")
 _TIMED = ("add_title", "add_text", "fade_music")  # a length said on its own belongs to these
 # "undo, I didn't mean to remove the music": beside an undo, what was done by mistake is no request
 _MISTAKE = re.compile(r"\b(?:didn'?t|did not|never) (?:mean|want|intend|ask) (?:to|for)\b|\bby (?:mistake|accident)\b"
                       r"|\b(?:accidentally|mistakenly)\b|不小心|误(?:删|操作|点|触)|手滑")
 _YES_NO = re.compile(r"^(?:is|are|do|does|did|can|could|should|will|would|have|has)\s+(?:it|you|i|we|they|this|that|"
-                     r"there)\b.*\?\s*$|[吗呢]\s*[？?]?\s*$")
+                     r"there)\b.*\?\s*$|[吗呢]\s*(?:[？?]\s*)?$")
 
 
 def _off_topic(message: str) -> bool:
@@ -536,9 +560,14 @@ def _off_topic(message: str) -> bool:
 
 
 # -- clauses --------------------------------------------------------------------------------------------
-_SPLIT = re.compile(r"\s*(?:[;；。!！?？]|,\s*(?:and\s+|then\s+)?|，|\band then\b|\bthen\b|\band\b|\balso\b|然后|并且|再(?!来)|并|同时)\s*")
+# (?!(?<=\s)\s): a cut never begins inside a run of spaces (the run's first space finds the same cut)
+_SPLIT = re.compile(r"(?!(?<=\s)\s)\s*(?:[;；。!！?？]|,\s*(?:and\s+|then\s+)?|，|\band then\b|\bthen\b|\band\b|\balso\b"
+                    r"|然后|并且|再(?!来)|并|同时)\s*")
 _BETWEEN = re.compile(rf"\bbetween\s+({_TIME})\s+and\s+({_TIME})")
 _IN_AND_OUT = re.compile(r"\bin\s+and\s+(?:fade\s+)?out\b", re.IGNORECASE)
+
+
+_UNMARKED = str.maketrans({"\x00": " ", "\x01": " "})
 
 
 def _clauses(message: str) -> list[str]:
@@ -549,7 +578,10 @@ def _clauses(message: str) -> list[str]:
         quotes.append(match.group(0))
         return f"\x00{len(quotes) - 1}\x00"
 
-    text = _BETWEEN.sub(r"from \1 to \2", QUOTED.sub(hide, message.strip()))
+    # The markers below must not be in the message; a line break outside quotes reads as a space
+    # (the tables' "." stops at one, which made some of them slow on long messages).
+    plain = message.strip().translate(_UNMARKED)
+    text = _BETWEEN.sub(r"from \1 to \2", QUOTED.sub(hide, plain).replace("\n", " "))
     text = _IN_AND_OUT.sub("in_and_out", text)  # "fade in and out" is one request, not two
     text = re.sub(r"(\d),(\d)", "\\1\x01\\2", text)
     parts = [p for p in _SPLIT.split(text) if p and p.strip()]
@@ -566,31 +598,63 @@ _HELP_ZH = ("我可以根据描述添加或更换背景音乐、调整音量（�
             "你想做什么？")
 
 
+# A clause that asks for nothing waits for the clause it describes ("calm", "dreamy" + "piano
+# music") and is read with it. Reading each clause with all the waiting ones is quadratic in a
+# message of many such clauses, so reading has a budget of a few times the message's length; past
+# it (a run of more than a dozen fragments or so) a clause is read with the last few only. Every
+# fragment still joins the description at the end. A message is understood in linear time.
+_READ_BUDGET = 6  # times the message's length
+_FRAGMENT_WINDOW = 4
+
+
+def _read_clauses(clauses: list[str], decided: _Decided) -> str:
+    """Interpret ``clauses`` in order into ``decided``; the fragment still waiting at the end."""
+    budget = _READ_BUDGET * sum(len(clause) + 1 for clause in clauses)
+    pending: list[str] = []
+    waiting = 0  # the length of the pending fragments, each with a space after it
+    for clause in clauses:
+        if waiting + len(clause) <= budget:
+            budget -= waiting + len(clause)
+            calls = _interpret_clause(" ".join([*pending, clause]), decided)
+        else:
+            calls = _interpret_clause(" ".join([*pending[-_FRAGMENT_WINDOW:], clause]), decided)
+        if calls and calls == decided.calls[-len(calls):]:
+            pending, waiting = [], 0  # "go back, I liked the previous version better": one request said twice
+        elif calls:
+            decided.add(calls)
+            pending, waiting = [], 0
+        elif decided.calls and decided.calls[-1].name in _TIMED and _LENGTH_ONLY.search(clause):
+            # '标题写“我们的旅行”，显示5秒', "fade in and out, 3 seconds each": the length said on its own
+            decided.calls[-1] = _with_length(decided.calls[-1], _duration_ms(clause, 3000.0))
+        else:
+            pending.append(clause)  # "calm" + "dreamy piano music": it joins the next clause
+            waiting += len(clause) + 1
+    return " ".join(pending)
+
+
+def well_formed(text: str) -> str:
+    """``text`` with each lone surrogate (JSON can carry "\\ud800"; UTF-8, and so the store, cannot)
+    replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def interpret(message: str, context: AgentContext) -> Interpretation:
     """The tool calls a message asks for, in order, or the question to ask back."""
+    message = well_formed(message)
     language = language_of(message)
     if not message.strip():
         return Interpretation(question=_HELP_ZH if language == "zh" else _HELP_EN, language=language)
     decided = _Decided(context)
     seed, message = split_seed(message)
     try:
-        pending = ""
         clauses = _clauses(message)
         if any(read_history(c.lower()) for c in clauses):
             clauses = [c for c in clauses if not _MISTAKE.search(c.lower())]
-        for clause in clauses:
-            candidate = f"{pending} {clause}".strip() if pending else clause
-            calls = _interpret_clause(candidate, decided)
-            if calls and calls == decided.calls[-len(calls):]:
-                pending = ""  # "go back, I liked the previous version better": one request said twice
-            elif calls:
-                decided.calls += calls
-                pending = ""
-            elif decided.calls and decided.calls[-1].name in _TIMED and _LENGTH_ONLY.search(clause):
-                # '标题写“我们的旅行”，显示5秒', "fade in and out, 3 seconds each": the length said on its own
-                decided.calls[-1] = _with_length(decided.calls[-1], _duration_ms(clause, 3000.0))
-            else:
-                pending = candidate  # "calm" + "dreamy piano music": the fragment joins the next clause
+        pending = _read_clauses(clauses, decided)
         if pending and decided.calls and decided.calls[-1].name == "generate_music":
             last = decided.calls[-1]
             if context.last_prompt and last.args.get("prompt") == context.last_prompt:

@@ -41,6 +41,7 @@ from ._interpret import (
     interpret,
     language_of,
     split_seed,
+    well_formed,
 )
 from ._llm_schema import NOTE_SPELLINGS, answer_schema, schema_errors
 
@@ -345,6 +346,7 @@ async def understand(message: str, context: AgentContext, config: LLMConfig | No
     """The model's reading of ``message`` when one is configured and answers well; else the
     tables', with a note saying why when the model was asked. With no clip or no words there is
     nothing for a model to read: the tables answer (upload first; what I can do)."""
+    message = well_formed(message)
     if config is None or not message.strip() or not context.clips:
         return await anyio.to_thread.run_sync(interpret, message, context)
     try:

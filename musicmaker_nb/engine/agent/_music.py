@@ -8,6 +8,8 @@ layer's vocabulary (``music.prompt_choices``); this module only knows the shapes
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from typing import Any
 
@@ -56,21 +58,39 @@ _RELATIVE: tuple[tuple[re.Pattern[str], str, Any], ...] = tuple((re.compile(p), 
     (r"\b(?:shorter|short|shorten|cut|trim|quicker) (?:the )?(?:ending|outro|end)\b|\b(?:ending|outro|end)\b.{0,20}"
      r"\b(?:shorter|too long)\b|结尾.{0,3}短|缩短.{0,2}结尾|尾奏.{0,3}短|结尾太长", "ending", "shorter"),
 ))
-_SWAPS = tuple(re.compile(p) for p in (
-    r"\b(?:change|switch|swap|replace|turn|exchange)\s+(?:out\s+)?(?:the\s+)?(?P<a>.+?)\s+(?:to|with|for|into|by)\s+"
-    r"(?P<b>.+)$",
-    r"\b(?:use|play|have|want)\s+(?:a\s+|an\s+|some\s+|the\s+)?(?P<b>.+?)\s+instead of\s+(?:the\s+)?(?P<a>.+)$",
-    r"\binstead of\s+(?:the\s+)?(?P<a>.+?)[,\s]+(?:use|play|have)\s+(?P<b>.+)$",
-    r"把(?P<a>.+?)(?:换成|改成|替换成|变成)(?P<b>.+)$",
-    r"用(?P<b>.+?)(?:代替|替换|替代|换掉)(?P<a>.+)$",
-    r"(?P<a>[^把用]+?)(?:换成|改成|替换成)(?P<b>.+)$",
+# An instrument swapped, added or removed, read from one line of text. A pattern is a list of
+# alternatives, each (its opening or None, the whole alternative). In one line an alternative with
+# an opening ("change", "bring", 把) matches from the opening's first place or nowhere, since what
+# follows that place holds every later one; it is tried there alone, so reading is linear in the
+# text instead of one scan to the end per opening word.
+_Alternatives = tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...]
+
+
+def _alternatives(*pairs: tuple[str, str]) -> _Alternatives:
+    return tuple((re.compile(start) if start else None, re.compile(start + rest)) for start, rest in pairs)
+
+
+_SWAPS = tuple(_alternatives(pair) for pair in (
+    (r"\b(?:change|switch|swap|replace|turn|exchange)\s+",
+     r"(?:out\s+)?(?:the\s+)?(?P<a>.+?)\s+(?:to|with|for|into|by)\s+(?P<b>.+)$"),
+    (r"\b(?:use|play|have|want)\s+", r"(?:a\s+|an\s+|some\s+|the\s+)?(?P<b>.+?)\s+instead of\s+(?:the\s+)?(?P<a>.+)$"),
+    (r"\binstead of\s+", r"(?:the\s+)?(?P<a>.+?)[,\s]+(?:use|play|have)\s+(?P<b>.+)$"),
+    ("把", r"(?P<a>.+?)(?:换成|改成|替换成|变成)(?P<b>.+)$"),
+    ("用", r"(?P<b>.+?)(?:代替|替换|替代|换掉)(?P<a>.+)$"),
+    ("", r"(?<![^把用])(?P<a>[^把用]+?)(?:换成|改成|替换成)(?P<b>.+)$"),  # from the start of a run without 把 or 用
 ))
-_ADD = re.compile(r"\b(?:add|adding|bring in|include|layer(?: in)?|put in|throw|with more|more|plus|give it|"
-                  r"put|could use|needs?|use|feature|sprinkle)\s+(?P<x>.+)$|\bbring (?:the\s+)?(?P<z>.+?) back\b"
-                  r"|(?:加(?:点|上|入|一些|一点)?|增加|加进|添加|再加)(?P<y>.+)$")
-_REMOVE = re.compile(r"\b(?:remove|drop|take out|take away|get rid of|lose|mute|without|no|cut|kill|delete|"
-                     r"ditch|less)\s+(?:the\s+|any\s+|all\s+)?(?P<x>.+)$|\btake (?:the\s+)?(?P<z>.+?) (?:out|away)\b"
-                     r"|(?:去掉|不要|删掉|删除|拿掉|取消|去除|别要)(?P<y>.+)$")
+_ADD = _alternatives(
+    ("", r"\b(?:add|adding|bring in|include|layer(?: in)?|put in|throw|with more|more|plus|give it|"
+         r"put|could use|needs?|use|feature|sprinkle)\s+(?P<x>.+)$"),
+    (r"\bbring ", r"(?:the\s+)?(?P<z>.+?) back\b"),
+    ("", r"(?:加(?:点|上|入|一些|一点)?|增加|加进|添加|再加)(?P<y>.+)$"),
+)
+_REMOVE = _alternatives(
+    ("", r"\b(?:remove|drop|take out|take away|get rid of|lose|mute|without|no|cut|kill|delete|"
+         r"ditch|less)\s+(?:the\s+|any\s+|all\s+)?(?P<x>.+)$"),
+    (r"\btake ", r"(?:the\s+)?(?P<z>.+?) (?:out|away)\b"),
+    ("", r"(?:去掉|不要|删掉|删除|拿掉|取消|去除|别要)(?P<y>.+)$"),
+)
 # a style or mood named in a clause that asks to change the music's character
 _RESTYLE = re.compile(r"\b(?:make|turn|change|switch|convert|transform|go)\s+(?:it|this|that|the music|the track|"
                       r"the song|the style|the genre|the mood|the vibe|more)\b|\bmore\b|\b(?:sound|feel)s?\s+"
@@ -107,13 +127,20 @@ _NOISE = re.compile(r"\b(?:please|can you|could you|would you|just|a bit|a littl
 
 def read_history(clause: str) -> list[str]:
     """['undo'], ['undo', 'undo'] for "undo twice", ['redo'], or [] for anything else."""
+    return list(_history(clause))
+
+
+# The agent asks about the same words several times in one message (a clause, then the whole
+# message): both readers keep their last answers.
+@functools.lru_cache(maxsize=16)
+def _history(clause: str) -> tuple[str, ...]:
     text = _TIMES.sub(" ", _THRICE.sub(" ", clause)).strip()
     text = re.sub(r"\s+", " ", text)
     count = 3 if _THRICE.search(clause) else 2 if _TIMES.search(clause) else 1
     for pattern, name in reversed(_HISTORY):  # "undo the undo" is a redo
         if pattern.search(text):
-            return [name] * count
-    return []
+            return (name,) * count
+    return ()
 
 
 def read_edit(clause: str) -> dict[str, Any]:
@@ -122,6 +149,11 @@ def read_edit(clause: str) -> dict[str, Any]:
     Relative words first (faster, darker, shorter intro), then instruments swapped, added or
     removed, then what the music vocabulary reads in the clause (an absolute tempo or key, a
     drop time, a style or a mood asked of the music as it is)."""
+    return copy.deepcopy(_edit(clause))  # a copy: the caller may change it
+
+
+@functools.lru_cache(maxsize=16)
+def _edit(clause: str) -> dict[str, Any]:
     text = _NOISE.sub(" ", clause.lower()).strip()
     out: dict[str, Any] = {}
     for pattern, key, value in sorted(_RELATIVE, key=lambda rule: rule[1] not in _SECTIONS):
@@ -154,19 +186,35 @@ def read_edit(clause: str) -> dict[str, Any]:
 
 
 def _instruments(text: str, out: dict[str, Any]) -> None:
-    for pattern in _SWAPS:
-        match = pattern.search(text)
+    line = " ".join(text.split())  # one line, as _alternatives needs (what it names is read the same)
+    for swap in _SWAPS:
+        match = _search(swap, line)
         if match:
             old, new = _instrument(match.group("a")), _instrument(match.group("b"))
             if old and new and old != new:
                 out["swap"] = {"from": old, "to": new}
                 return
     for pattern, key, drums in ((_REMOVE, "remove", False), (_ADD, "add", True)):
-        found = pattern.search(text)
+        found = _search(pattern, line)
         named = _instrument(next(g for g in found.groups() if g)) if found else None
         if named:
             out.update({"drums": drums} if named == "drums" else {key: named})
             return
+
+
+def _search(alternatives: _Alternatives, line: str) -> re.Match[str] | None:
+    """What one regex of the alternatives would find in ``line``: the leftmost match, the first
+    alternative listed where two begin at the same place."""
+    found = []
+    for start, pattern in alternatives:
+        if start is None:
+            match = pattern.search(line)
+        else:
+            opening = start.search(line)
+            match = pattern.match(line, opening.start()) if opening else None
+        if match:
+            found.append(match)
+    return min(found, key=lambda match: match.start(), default=None)
 
 
 def _instrument(words: str) -> str | None:

@@ -29,7 +29,7 @@ from .._config import EngineConfig
 from .._errors import EngineError
 from ..store._store import Store, is_disk_full, storage_full_error
 from . import _edits as edits
-from ._interpret import AgentContext, Clip, Interpretation
+from ._interpret import AgentContext, Clip, Interpretation, well_formed
 
 __all__ = ["HEARTBEAT_S", "AgentRunner", "adk_event", "agent_context", "format_clock"]
 
@@ -154,6 +154,7 @@ class AgentRunner:
         """The events of one ``/run_sse`` call, ending with the reply text."""
         invocation = "e-" + uuid.uuid4().hex[:12]
         lang = interpretation.language
+        message = well_formed(message)
         await anyio.to_thread.run_sync(self.store.add_message, session["id"], "user", message)
         if interpretation.question:
             sentences = [interpretation.question]

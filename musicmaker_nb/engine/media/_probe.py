@@ -4,6 +4,12 @@ There is no ffprobe binary, so :func:`probe` runs ``ffmpeg -i FILE`` once with a
 of the file's first and last half second: the stream dump gives codecs, sizes and duration,
 and the decode proves the file is whole (a truncated MP4 often has a valid header but no
 data at its end). Parsing the dump is pure (:func:`parse_probe_output`) and tested on text.
+
+A picture over :data:`MAX_PIXELS` (an image, or a video's frame) is refused before it is
+decoded: ffmpeg runs with ``-max_pixels``, so its decoders read the size from the header and
+stop there (a 729 KB PNG of 16000x16000 would otherwise take 766 MB to decode). That refusal is
+:class:`TooManyPixelsError`, a ``422`` naming the limit, not a ``4001``: the file is media, but
+larger than the engine takes (PROTOCOL.md: "images at most 50 megapixels, checked before decoding").
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from ...protocol import MusicMakerError
+from ...protocol import Code, MusicMakerError
+from .._errors import EngineError
 from ._ffmpeg import FFmpegError, media_arg, run_ffmpeg
 
 __all__ = [
     "MediaInfo",
     "NotMediaError",
+    "TooManyPixelsError",
+    "MAX_PIXELS",
     "probe",
     "parse_probe_output",
     "Loudness",
@@ -32,6 +41,7 @@ __all__ = [
 ]
 
 PROBE_TIMEOUT_S = 20.0
+MAX_PIXELS = 50_000_000  # PROTOCOL.md: images at most 50 megapixels
 _TAIL_S = 0.5
 _IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif_pipe",
                   "jpegxl_pipe", "svg_pipe"}
@@ -48,6 +58,16 @@ class NotMediaError(MusicMakerError, ValueError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class TooManyPixelsError(EngineError):
+    """A picture (an image or a video's frame) over :data:`MAX_PIXELS`, found from its header."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        super().__init__(Code.INVALID_REQUEST, f"the picture is {width}x{height} pixels ({width * height / 1e6:.1f} "
+                                               f"megapixels); images and video frames may have at most "
+                                               f"{MAX_PIXELS // 1_000_000} megapixels")
 
 
 @dataclass(frozen=True)
@@ -104,6 +124,7 @@ _HZ_RE = re.compile(r"(\d+) Hz")
 _ROTATION_RE = re.compile(r"display ?matrix: rotation of (-?[\d.]+) degrees", re.I)
 _MAPPING_RE = re.compile(r"^\s+Stream #(\d+):\d+ -> #0:(\d+)", re.M)
 _FRAMES_RE = re.compile(r"Output stream #0:(\d+) \((?:video|audio)\): (\d+) frames encoded")
+_PIXELS_RE = re.compile(r"Picture size (\d+)x(\d+) (?:exceeds specified max pixel count|is invalid)")
 
 
 def _split_top(text: str) -> list[str]:
@@ -251,18 +272,53 @@ def parse_probe_output(text: str, size_bytes: int) -> MediaInfo:
     )
 
 
-def _probe_args(path: Path) -> list[str]:
+def pixels_refused(text: str) -> tuple[int, int] | None:
+    """The picture size ffmpeg would not decode (past ``-max_pixels``, or past what it can), from its
+    log; None if none."""
+    match = _PIXELS_RE.search(text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _picture_size(text: str) -> tuple[int, int] | None:
+    """The first video stream's size as its header gives it (None when the dump has none)."""
+    for stream in _STREAM_RE.finditer(text):
+        size = _SIZE_RE.search(stream.group("rest")) if stream.group("type") == "Video" else None
+        if size:
+            return int(size.group(1)), int(size.group(2))
+    return None
+
+
+def _probe_args(path: Path, max_pixels: int = MAX_PIXELS) -> list[str]:
     name = media_arg(path)
+    limit = ["-max_pixels", str(max_pixels)]  # per input: a larger picture is not decoded
     # The second input starts half a second before the end: a file cut short fails there. Only
     # its audio is decoded (cheap); decoding video there could mean decoding a whole long GOP.
-    return ["-v", "verbose", "-i", name, "-sseof", f"-{_TAIL_S}", "-i", name,
+    return ["-v", "verbose", *limit, "-i", name, "-sseof", f"-{_TAIL_S}", *limit, "-i", name,
             "-map", "0:V:0?", "-map", "0:a:0?", "-map", "1:a:0?", "-t", f"{_TAIL_S}", "-f", "null", "-"]
 
 
-def _video_tail_args(path: Path, seconds: float = _TAIL_S) -> list[str]:
+def _video_tail_args(path: Path, seconds: float = _TAIL_S, max_pixels: int = MAX_PIXELS) -> list[str]:
     # Skipping the deblocking filter makes decoding up to the tail (a whole GOP) cheaper.
-    return ["-v", "verbose", "-skip_loop_filter", "all", "-sseof", f"-{seconds:g}", "-i", media_arg(path),
-            "-map", "0:V:0", "-f", "null", "-"]
+    return ["-v", "verbose", "-skip_loop_filter", "all", "-max_pixels", str(max_pixels), "-sseof", f"-{seconds:g}",
+            "-i", media_arg(path), "-map", "0:V:0", "-f", "null", "-"]
+
+
+def _within_pixel_limit(path: Path, text: str) -> tuple[str, int]:
+    """The probe's log once no picture is over the limit, and the ``-max_pixels`` that decodes it.
+
+    ffmpeg checks the limit twice: on the header's size, and on the size of the buffer it decodes
+    into, whose rows are padded (7071x7071 is 50.0 megapixels, but decodes into 7104x7071). A
+    picture refused only for its padding is within the limit: it is probed again allowing that."""
+    refused = pixels_refused(text)
+    if refused is None:
+        return text, MAX_PIXELS
+    width, height = _picture_size(text) or refused
+    if width * height > MAX_PIXELS:
+        raise TooManyPixelsError(width, height)
+    padded = refused[0] * refused[1]
+    if padded <= MAX_PIXELS:
+        return text, MAX_PIXELS  # refused for another reason ("0x0 is invalid"): the dump says what is wrong
+    return _run(_probe_args(path, padded)), padded
 
 
 def _run(args: list[str]) -> str:
@@ -274,17 +330,20 @@ def _run(args: list[str]) -> str:
 
 
 def probe(path: str | os.PathLike[str]) -> MediaInfo:
-    """Probe a file by its content; raise :class:`NotMediaError` unless it is whole media."""
+    """Probe a file by its content; raise :class:`NotMediaError` unless it is whole media, and
+    :class:`TooManyPixelsError` (before decoding it) for a picture over :data:`MAX_PIXELS`."""
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
         raise NotMediaError("the file is empty (0 bytes)")
-    text = _run(_probe_args(path))
+    text, max_pixels = _within_pixel_limit(path, _run(_probe_args(path)))
     info = parse_probe_output(text, size)
+    if info.width and info.height and info.width * info.height > MAX_PIXELS:
+        raise TooManyPixelsError(info.width, info.height)  # a decoder that read it all the same
     if info.kind == "video" and _frames_per_input(text).get(1, 0) == 0:
         # At least two frames' worth: a 1 fps slideshow may have no frame in the last half second.
         seconds = max(_TAIL_S, 2 / info.fps) if info.fps else _TAIL_S
-        tail = _run(_video_tail_args(path, seconds))
+        tail = _run(_video_tail_args(path, seconds, max_pixels))
         if "partial file" in tail or _frames_per_input(tail).get(0, 0) == 0:
             raise NotMediaError(f"the file is truncated or corrupt: its last {seconds:g} s do not decode")
     return info

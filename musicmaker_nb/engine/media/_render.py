@@ -100,9 +100,14 @@ def _raw_mix(draft: Draft, sources: Mapping[str, RenderSource], work: Path, dura
     raw = work / "mix.raw.f32"
     run_ffmpeg_with_progress(plan_mix(draft, sources, raw), duration_s=duration_s, cancel=cancel,
                              on_progress=_scaled(on_progress, 0.0, _MIX_SHARE), what="mixing audio")
+    _check(cancel)
+    return raw
+
+
+def _check(cancel: threading.Event | None) -> None:
+    """Between the stages: RenderCancelled once ``cancel`` is set (ffmpeg itself watches it while it runs)."""
     if cancel is not None and cancel.is_set():
         raise RenderCancelled("the render was cancelled")
-    return raw
 
 
 def render_draft(
@@ -144,10 +149,12 @@ def render_draft(
                feed=lambda stdin: streamed.append(stream_normalized(raw, work / "mix.f32", stdin)))
         loudness = streamed[0] if streamed else None
         if loudness is None:
+            _check(cancel)
             loudness = normalize_raw(raw, work / "mix.f32")
             encode(plan())
+        _check(cancel)
         os.replace(work / "out.mp4", out_path)
-    finally:
+    finally:  # every way out, a failure or a cancel included: no work file is left behind
         shutil.rmtree(work, ignore_errors=True)
     if on_progress is not None:
         on_progress(1.0)

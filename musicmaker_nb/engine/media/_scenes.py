@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from typing import Sequence
 
 from ._ffmpeg import media_arg, run_ffmpeg
 from ._probe import MediaInfo, probe
@@ -42,7 +43,7 @@ _SMALL = f"scale={_ANALYSIS_WIDTH}:-2:flags=fast_bilinear"
 _QUIET_INPUT = ["-v", "info", "-an", "-sn", "-dn"]
 
 
-def _scan(path: str | os.PathLike[str], graph: str, *, decoder: list[str], window: list[str] = ()) -> list[str]:
+def _scan(path: str | os.PathLike[str], graph: str, *, decoder: list[str], window: Sequence[str] = ()) -> list[str]:
     return [*_QUIET_INPUT, *decoder, *window, "-i", media_arg(path), "-map", "0:V:0", "-vf", graph, "-f", "null", "-"]
 
 

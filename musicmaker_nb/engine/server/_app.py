@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import json
 import logging
-import re
+import math
 import threading
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -21,6 +21,8 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import anyio.to_thread
 from sse_starlette import EventSourceResponse
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -33,17 +35,17 @@ from ..agent._interpret import AgentContext
 from ..agent._llm import understand
 from ..agent._run import AgentRunner, agent_context
 from ..media._graph import QUALITY
-from ..store._store import Store, is_disk_full, new_id, storage_full_error
-from ..store._downloads import download_url
+from ..store._downloads import fetch_url
+from ..store._store import Store, is_disk_full, new_id, storage_full_error, valid_id
 from ..store._uploads import Received, media_record, receive_multipart, suffix_for
 from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
+from ._bodies import BodyStream, chat_message, read_json
+from ._identity import IdentifyEngine
 from ._jobs import RenderQueue, draft_sources
 
 __all__ = ["create_app", "Engine"]
 
 log = logging.getLogger(__name__)
-_RENDER_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
-_MAX_JSON_BYTES = 16 * 1024 * 1024  # a draft is a few kB; anything near this is not one
 
 
 @dataclass
@@ -63,7 +65,9 @@ def _ok(data: Any) -> JSONResponse:
 
 
 def _error(exc: EngineError) -> JSONResponse:
-    headers = {"Retry-After": RateLimiter.retry_after_header(exc.retry_after)} if exc.retry_after else None
+    headers = {"Retry-After": RateLimiter.retry_after_header(exc.retry_after)} if exc.retry_after else {}
+    if exc.code == Code.REQUEST_TIMEOUT:  # a stalled body: answer, then drop the connection at once
+        headers["Connection"] = "close"
     return JSONResponse(error_body(exc.code, exc.message), status_code=http_status(exc.code), headers=headers)
 
 
@@ -92,16 +96,12 @@ def _endpoint(handler: Callable[[Request, Engine], Awaitable[Any]]) -> Callable[
 
 
 async def _json(request: Request) -> dict[str, Any]:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > _MAX_JSON_BYTES:
-        raise EngineError(Code.INVALID_REQUEST, f"the JSON body is larger than {_MAX_JSON_BYTES // (1 << 20)} MB")
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise EngineError(Code.INVALID_REQUEST, "the request body must be JSON") from None
-    if not isinstance(body, dict):
-        raise EngineError(Code.INVALID_REQUEST, "the request body must be a JSON object")
-    return body
+    return await read_json(request, request.app.state.engine.config.body_stall_s)
+
+
+def _named(what: str, item_id: object) -> str:
+    """``what 'id'`` for a message; an id that breaks the id rule is not echoed back."""
+    return f"{what} {item_id!r}" if valid_id(item_id) else f"{what} (not a valid id)"
 
 
 def _attribution(request: Request) -> None:
@@ -128,9 +128,9 @@ async def _caller(request: Request, engine: Engine) -> dict[str, Any]:
 
 
 async def _own_session(engine: Engine, caller: dict[str, Any], session_id: str) -> dict[str, Any]:
-    session = await anyio.to_thread.run_sync(engine.store.session, session_id)
+    session = await anyio.to_thread.run_sync(engine.store.session, session_id)  # None for a malformed id
     if session is None or session["token"] != caller["token"]:
-        raise EngineError(Code.SESSION_NOT_FOUND, f"session {session_id!r} not found; create a new one")
+        raise EngineError(Code.SESSION_NOT_FOUND, f"{_named('session', session_id)} not found; create a new one")
     return session
 
 
@@ -139,10 +139,11 @@ def _iso(timestamp: float) -> str:
 
 
 # -- routes ------------------------------------------------------------------------------------
-async def health(request: Request) -> Response:
+@_endpoint
+async def health(request: Request, engine: Engine) -> dict[str, Any]:
     warm = getattr(request.app.state, "warm", None)
-    return _ok({"status": "ok", "version": __version__, "engine": "musicmaker_nb",
-                "warm": bool(warm is not None and warm.is_set())})
+    return {"status": "ok", "version": __version__, "engine": "musicmaker_nb",
+            "warm": bool(warm is not None and warm.is_set())}
 
 
 @_endpoint
@@ -213,7 +214,8 @@ async def upload(request: Request, engine: Engine) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "")
     limit = engine.config.max_upload_bytes
     if content_type.startswith("multipart/form-data"):
-        received = await receive_multipart(content_type, request.stream(), engine.store, limit)
+        received = await receive_multipart(content_type, BodyStream(request, engine.config.body_stall_s),
+                                           engine.store, limit)
     elif content_type.startswith("application/json"):
         received = await _download_all(await _json(request), engine)
     else:
@@ -232,8 +234,8 @@ async def _download_all(body: dict[str, Any], engine: Engine) -> list[Received]:
     received: list[Received] = []
     try:
         for url in urls:
-            received.append(await anyio.to_thread.run_sync(
-                download_url, url, engine.store, engine.config.max_upload_bytes, engine.config.allow_private_urls))
+            received.append(await fetch_url(url, engine.store, engine.config.max_upload_bytes,
+                                            engine.config.allow_private_urls))
     except BaseException:
         for item in received:
             item.temp.unlink(missing_ok=True)
@@ -254,6 +256,7 @@ def _accept_all(engine: Engine, session_id: str, received: list[Received]) -> li
             except NotMediaError as exc:
                 raise EngineError(Code.UNSUPPORTED_FILE_TYPE, f"{item.name!r} is not a video, audio or image file we can read "
                                         f"({exc})") from None
+        _check_fit(store.draft(session_id), received, infos)
         rows = [_store_medium(store, session_id, item, info) for item, info in zip(received, infos)]
     finally:
         for item in received:
@@ -267,6 +270,17 @@ def _accept_all(engine: Engine, session_id: str, received: list[Received]) -> li
         if draft is not None:  # adding a clip to a timeline is a step "undo" takes back
             store.record_step(session_id, draft, "upload " + ", ".join(row["name"] for row in rows))
     return rows
+
+
+def _check_fit(draft: dict[str, Any] | None, received: list[Received], infos: list[Any]) -> None:
+    """Put the new media on a copy of the timeline first: media that would take it past the
+    draft's limits (60 minutes) are refused (422) before anything is stored."""
+    current = Draft.from_dict(draft) if draft else None
+    for number, (item, info) in enumerate(zip(received, infos)):
+        try:
+            current = add_clip(current, {**media_record(info), "id": f"med_new{number}", "name": item.name})
+        except DraftError as exc:
+            raise EngineError(Code.INVALID_REQUEST, f"{item.name!r} does not fit on the timeline: {exc}") from None
 
 
 def _store_medium(store: Store, session_id: str, item: Received, info: Any) -> dict[str, Any]:
@@ -283,9 +297,8 @@ def _store_medium(store: Store, session_id: str, item: Received, info: Any) -> d
 async def run_sse(request: Request, engine: Engine) -> Response:
     caller = await _caller(request, engine)
     body = await _json(request)
+    message = chat_message(body)
     session = await _own_session(engine, caller, str(body.get("session_id") or ""))
-    parts = ((body.get("new_message") or {}).get("parts") or []) if isinstance(body.get("new_message"), dict) else []
-    message = " ".join(str(p.get("text", "")) for p in parts if isinstance(p, dict)).strip()
 
     def project() -> AgentContext:
         store = engine.store
@@ -321,25 +334,30 @@ async def start_render(request: Request, engine: Engine) -> dict[str, Any]:
     caller = await _caller(request, engine)
     body = await _json(request)
     session = await _own_session(engine, caller, str(body.get("sessionId") or body.get("session_id") or ""))
-    quality = str((body.get("output") or {}).get("quality") or "high")
+    output, render_id = body.get("output") or {}, body.get("id") or ""
+    if not isinstance(output, dict):
+        raise EngineError(Code.INVALID_REQUEST, 'output must be an object like {"format": "mp4", "quality": "high"}')
+    if render_id and not valid_id(render_id):
+        raise EngineError(Code.INVALID_REQUEST, "id must be 1 to 100 letters, digits, '_', '.' or '-', not starting "
+                                                "with '.' or '-' (or left out: the engine picks one)")
+    quality = str(output.get("quality") or "high")
     if quality not in QUALITY:
         raise EngineError(Code.INVALID_REQUEST, f"output.quality must be one of {', '.join(QUALITY)}, got {quality!r}")
     raw = body.get("draft")
     store = engine.store
 
     def create() -> dict[str, Any]:
-        draft = Draft.from_dict(raw if raw is not None else store.draft(session["id"]))
+        stored = raw if raw is not None else store.draft(session["id"])
+        draft = Draft.from_dict(stored) if stored is not None else Draft()
         if draft.duration_ms <= 0:
             raise EngineError(Code.INVALID_REQUEST, "the draft is empty: upload a clip before exporting")
         draft_sources(store, session["id"], draft)
-        render_id = str(body.get("id") or "")
         existing = store.render(render_id) if render_id else None
         if existing is not None and existing["session_id"] == session["id"] and \
                 json.loads(existing["draft"]) == draft.to_dict():
             return existing  # the same export sent twice: one job
-        if not _RENDER_ID.match(render_id) or existing is not None:
-            render_id = new_id("render")
-        return store.add_render(render_id, session["id"], caller["token"], draft.to_dict(), quality)
+        chosen = render_id if render_id and existing is None else new_id("render")
+        return store.add_render(chosen, session["id"], caller["token"], draft.to_dict(), quality)
 
     row = await anyio.to_thread.run_sync(create)
     if row["status"] == "queued":
@@ -353,12 +371,12 @@ async def render_status(request: Request, engine: Engine) -> dict[str, Any]:
     progress changes, so a client learns of progress and completion at once without polling fast."""
     caller = await _caller(request, engine)
     render_id = request.path_params["render_id"]
-    row = await anyio.to_thread.run_sync(engine.store.render, render_id)
+    row = await anyio.to_thread.run_sync(engine.store.render, render_id)  # None for a malformed id
     if row is None or row["token"] != caller["token"]:
-        raise EngineError(Code.SESSION_NOT_FOUND, f"render {render_id!r} not found")
+        raise EngineError(Code.SESSION_NOT_FOUND, f"{_named('render', render_id)} not found")
     deadline = anyio.current_time() + _wait_seconds(request)
     seen = (row["status"], row["progress"])
-    while row["status"] not in ("completed", "failed") and anyio.current_time() < deadline:
+    while row["status"] not in ("completed", "failed", "cancelled") and anyio.current_time() < deadline:
         await anyio.sleep(_LONG_POLL_STEP_S)
         row = await anyio.to_thread.run_sync(engine.store.render, render_id)
         if (row["status"], row["progress"]) != seen:
@@ -367,15 +385,32 @@ async def render_status(request: Request, engine: Engine) -> dict[str, Any]:
     return {**item, "long_poll": True} if "wait" in request.query_params else item
 
 
+@_endpoint
+async def cancel_render(request: Request, engine: Engine) -> dict[str, Any]:
+    """Cancel a queued or rendering job (its ffmpeg stopped, its files removed): the answer is the
+    job as the GET route gives it, ``cancelled``; a finished job is answered as it is, unchanged."""
+    caller = await _caller(request, engine)
+    render_id = request.path_params["render_id"]
+    row = await anyio.to_thread.run_sync(engine.store.render, render_id)
+    if row is None or row["token"] != caller["token"]:
+        raise EngineError(Code.SESSION_NOT_FOUND, f"{_named('render', render_id)} not found")
+    await anyio.to_thread.run_sync(engine.queue.cancel, render_id)
+    row = await anyio.to_thread.run_sync(engine.store.render, render_id) or row  # a job is never deleted
+    return _render_item(engine, row, local=_is_local(request))
+
+
 _LONG_POLL_STEP_S = 0.05
 _MAX_WAIT_S = 10.0
 
 
 def _wait_seconds(request: Request) -> float:
     try:
-        return min(max(float(request.query_params.get("wait", 0)), 0.0), _MAX_WAIT_S)
+        wait = float(request.query_params.get("wait", 0))
     except ValueError:
-        raise EngineError(Code.INVALID_REQUEST, f"wait must be a number of seconds, got {request.query_params['wait']!r}") from None
+        wait = math.nan
+    if not math.isfinite(wait):  # NaN and the infinities are refused, as in a JSON body
+        raise EngineError(Code.INVALID_REQUEST, f"wait must be a number of seconds, got {request.query_params['wait'][:40]!r}")
+    return min(max(wait, 0.0), _MAX_WAIT_S)
 
 
 def _is_local(request: Request) -> bool:
@@ -383,22 +418,24 @@ def _is_local(request: Request) -> bool:
 
 
 # -- files ---------------------------------------------------------------------------------------
-_FILE_KINDS = {"render": "video/mp4", "gen": "audio/wav", "media": None}
+_FILE_KINDS = {"render": ("video/mp4", ".mp4"), "gen": ("audio/wav", ".wav"), "media": (None, "")}
 
 
-async def files(request: Request) -> Response:
-    """A stored file, fetched with the key its URL carries (no headers needed: players use it)."""
-    engine: Engine = request.app.state.engine
+@_endpoint
+async def files(request: Request, engine: Engine) -> Response:
+    """A stored file, fetched with the key its URL carries (no headers needed: players use it).
+    The name is the item's id and the kind's suffix; anything else is not found."""
     kind, name = request.path_params["kind"], request.path_params["name"]
-    item_id = name.rsplit(".", 1)[0] if kind != "media" else name
-    if kind not in _FILE_KINDS or not engine.store.check_file_key(kind, item_id, request.query_params.get("k", "")):
-        return _error(EngineError(Code.SESSION_NOT_FOUND, "file not found"))
+    media_type, suffix = _FILE_KINDS.get(kind, (None, None))
+    item_id = name[: len(name) - len(suffix)] if suffix is not None and name.endswith(suffix) else ""
+    if not valid_id(item_id) or not engine.store.check_file_key(kind, item_id, request.query_params.get("k", "")):
+        raise EngineError(Code.SESSION_NOT_FOUND, "file not found")
     row = await anyio.to_thread.run_sync(_file_row, engine.store, kind, item_id)
     relative = row and (row["output_path"] if kind == "render" else row["path"])
     if not relative or not engine.store.path(relative).exists():
-        return _error(EngineError(Code.SESSION_NOT_FOUND, "file not found"))
+        raise EngineError(Code.SESSION_NOT_FOUND, "file not found")
     filename = f"{item_id}.mp4" if kind == "render" else (row.get("name") or name)
-    return FileResponse(engine.store.path(relative), media_type=_FILE_KINDS[kind], filename=filename,
+    return FileResponse(engine.store.path(relative), media_type=media_type, filename=filename,
                         content_disposition_type="inline")
 
 
@@ -454,6 +491,27 @@ def _lifespan(config: EngineConfig):
     return lifespan
 
 
+_ROUTING_CODES = {404: Code.ROUTE_NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
+
+
+async def _routing_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own answers (no such path, another method) in the envelope."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    code = _ROUTING_CODES.get(status, Code.INVALID_REQUEST if status < 500 else Code.SERVER_ERROR)
+    where = f"{request.method} {request.url.path[:200]}"
+    allowed = (getattr(exc, "headers", None) or {}).get("Allow", "")
+    message = {Code.ROUTE_NOT_FOUND: f"no such route: {where}",
+               Code.METHOD_NOT_ALLOWED: f"{where}: this path takes {allowed or 'another method'}"}.get(
+                   code, f"{where}: {getattr(exc, 'detail', '')}")
+    headers = {"Allow": allowed} if allowed else None
+    return JSONResponse(error_body(code, message), status_code=http_status(code), headers=headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """The last net (outside the routes' own): an envelope, never a stack trace."""
+    return _error(EngineError(Code.SERVER_ERROR, f"internal error: {type(exc).__name__}"))
+
+
 def create_app(config: EngineConfig) -> Starlette:
     """The engine as an ASGI app; its store opens and its workers start with the app's lifespan."""
     routes = [
@@ -466,6 +524,8 @@ def create_app(config: EngineConfig) -> Starlette:
         Route(Routes.state("{session_id}"), state, methods=["GET"]),
         Route(Routes.render, start_render, methods=["POST"]),
         Route(Routes.render_status("{render_id}"), render_status, methods=["GET"]),
+        Route(Routes.render_status("{render_id}"), cancel_render, methods=["DELETE"]),
         Route(Routes.file("{kind}", "{name}"), files, methods=["GET", "HEAD"]),
     ]
-    return Starlette(routes=routes, lifespan=_lifespan(config))
+    return Starlette(routes=routes, lifespan=_lifespan(config), middleware=[Middleware(IdentifyEngine)],
+                     exception_handlers={HTTPException: _routing_error, Exception: _unexpected})

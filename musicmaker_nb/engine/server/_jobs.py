@@ -1,9 +1,13 @@
 """Render jobs: a queue in SQLite, a pool of worker threads sized to the cores.
 
-A job is ``queued`` -> ``rendering`` -> ``completed`` | ``failed``. When the engine stops, a
-running job is put back to ``queued``; when it was killed, the job is found ``rendering`` at
-the next start and queued again. A job interrupted ``max_render_attempts`` times is marked
-failed instead, so nothing stays ``rendering`` forever.
+A job is ``queued`` -> ``rendering`` -> ``completed`` | ``failed``, or ``cancelled`` when the
+person cancels it while it is queued or rendering. When the engine stops, a running job is put
+back to ``queued``; when it was killed, the job is found ``rendering`` at the next start and
+queued again (a cancelled one never is). A job interrupted ``max_render_attempts`` times is
+marked failed instead, so nothing stays ``rendering`` forever.
+
+Whatever ends a job (success, failure, a cancel), its worker leaves no work file behind; what a
+killed engine left is removed at the next start (``Store.clean_tmp``).
 """
 
 from __future__ import annotations
@@ -13,17 +17,21 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ...protocol import Draft, DraftError, MusicMakerError
 from .._config import EngineConfig
+from ..media._ffmpeg import RenderCancelled
 from ..store._store import Store, is_disk_full
 
-__all__ = ["RenderQueue", "draft_sources", "PROGRESS_WRITE_S"]
+__all__ = ["RenderQueue", "draft_sources", "PROGRESS_WRITE_S", "CANCEL_WAIT_S"]
 
 log = logging.getLogger(__name__)
 PROGRESS_WRITE_S = 0.25  # how often progress reaches the database
+CANCEL_WAIT_S = 10.0  # how long a cancel waits for the job's ffmpeg to stop and its files to go
 _QUOTA_CHECK_S = 0.5
+_UNFINISHED = ("queued", "rendering")
 
 
 def draft_sources(store: Store, session_id: str, draft: Draft) -> dict[str, tuple[str, str]]:
@@ -42,13 +50,24 @@ def draft_sources(store: Store, session_id: str, draft: Draft) -> dict[str, tupl
     return found
 
 
+@dataclass
+class _Running:
+    """A job a worker is rendering: ``stop`` stops its ffmpeg, ``done`` is set once the worker let go."""
+
+    stop: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    cancelled: bool = False  # stopped because the person cancelled it (not by an engine stop)
+
+
 class RenderQueue:
     """Runs render jobs of one store on a thread pool."""
 
     def __init__(self, store: Store, config: EngineConfig) -> None:
         self.store, self.config = store, config
         self._pool = ThreadPoolExecutor(max_workers=config.render_workers, thread_name_prefix="musicmaker-render")
-        self._cancels: dict[str, threading.Event] = {}
+        # The lock makes a job's changes of status atomic with this table: a job is rendering
+        # exactly while it is here, so a cancel either finds it here or finds its final status.
+        self._running: dict[str, _Running] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._quota_hit: set[str] = set()  # jobs stopped because the storage quota ran out
@@ -72,29 +91,46 @@ class RenderQueue:
         """Stop the workers; a render in progress goes back to ``queued`` for the next start."""
         self._stopping.set()
         with self._lock:
-            for cancel in self._cancels.values():
-                cancel.set()
+            for running in self._running.values():
+                running.stop.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def cancel(self, render_id: str, wait_s: float = CANCEL_WAIT_S) -> None:
+        """Cancel a queued or rendering job: it is ``cancelled`` at once (a restart leaves it so),
+        and this returns once its ffmpeg has stopped and its files are gone (``wait_s`` at most).
+        A finished job, or an unknown one, is left as it is."""
+        with self._lock:
+            row = self.store.render(render_id)
+            if row is None or row["status"] not in _UNFINISHED:
+                return
+            self.store.update_render(render_id, status="cancelled", error=None)
+            running = self._running.get(render_id)
+            if running is None:
+                return  # queued: its worker finds it no longer queued and leaves it
+            running.cancelled = True
+            running.stop.set()
+        running.done.wait(wait_s)
 
     # -- one job ----------------------------------------------------------------------------
     def _work(self, render_id: str) -> None:
         if self._stopping.is_set():
             return
-        row = self.store.start_render_attempt(render_id)
-        if row is None:
-            return
-        cancel = threading.Event()
+        running = _Running()
         with self._lock:
-            self._cancels[render_id] = cancel
+            row = self.store.start_render_attempt(render_id)
+            if row is None:
+                return
+            self._running[render_id] = running
         try:
-            self._render(row, cancel)
+            self._render(row, running)
         except Exception as exc:  # a worker must always leave the job in a final state
-            self._finish_failed(row, cancel, exc)
+            self._finish_failed(row, running, exc)
         finally:
             with self._lock:
-                self._cancels.pop(render_id, None)
+                self._running.pop(render_id, None)
+            running.done.set()
 
-    def _render(self, row: Mapping[str, Any], cancel: threading.Event) -> None:
+    def _render(self, row: Mapping[str, Any], running: _Running) -> None:
         from ..media._render import RenderSource, render_draft
 
         draft = Draft.from_dict(json.loads(row["draft"]))
@@ -102,8 +138,11 @@ class RenderQueue:
                    for src, (path, _) in draft_sources(self.store, row["session_id"], draft).items()}
         relative = f"renders/{row['id']}.mp4"
         render_draft(draft, sources, self.store.path(relative), quality=row["quality"],
-                     on_progress=self._progress_writer(row["id"], cancel), cancel=cancel)
-        self.store.update_render(row["id"], status="completed", progress=1.0, output_path=relative, error=None)
+                     on_progress=self._progress_writer(row["id"], running.stop), cancel=running.stop)
+        with self._lock:
+            if running.cancelled:  # cancelled as the last frame was written
+                raise RenderCancelled("the render was cancelled")
+            self.store.update_render(row["id"], status="completed", progress=1.0, output_path=relative, error=None)
 
     def _media_info(self, src: str, relative: str) -> Any:
         """What the upload's probe found (kept in the store), or a fresh probe (generated music)."""
@@ -131,21 +170,26 @@ class RenderQueue:
 
         return on_progress
 
-    def _finish_failed(self, row: Mapping[str, Any], cancel: threading.Event, exc: Exception) -> None:
+    def _finish_failed(self, row: Mapping[str, Any], running: _Running, exc: Exception) -> None:
         render_id = row["id"]
-        if render_id in self._quota_hit or is_disk_full(exc):
-            self._quota_hit.discard(render_id)
-            self._cleanup(render_id)
-            self.store.update_render(render_id, status="failed", error=(
-                "the engine's storage is full: free some space in its data directory or give it a larger "
-                "quota, then export again"))
-        elif cancel.is_set() and self._stopping.is_set():
-            # Stopped by an engine shutdown: not the job's fault, so it does not count as an attempt.
-            self.store.update_render(render_id, status="queued", progress=0.0, attempts=max(row["attempts"] - 1, 0))
-        else:
-            if not isinstance(exc, (MusicMakerError, ValueError, OSError)):
-                log.exception("render %s failed", render_id)
-            self.store.update_render(render_id, status="failed", error=_first_line(exc))
+        self._cleanup(render_id)
+        quota_hit = render_id in self._quota_hit or is_disk_full(exc)
+        self._quota_hit.discard(render_id)
+        if not isinstance(exc, (MusicMakerError, ValueError, OSError)):
+            log.exception("render %s failed", render_id)
+        with self._lock:  # a cancel() now must not be overwritten, nor overwrite what is decided here
+            if running.cancelled:
+                return  # cancel() said so already
+            if quota_hit:
+                self.store.update_render(render_id, status="failed", error=(
+                    "the engine's storage is full: free some space in its data directory or give it a larger "
+                    "quota, then export again"))
+            elif running.stop.is_set() and self._stopping.is_set():
+                # Stopped by an engine shutdown: not the job's fault, so it does not count as an attempt.
+                self.store.update_render(render_id, status="queued", progress=0.0,
+                                         attempts=max(row["attempts"] - 1, 0))
+            else:
+                self.store.update_render(render_id, status="failed", error=_first_line(exc))
 
     def _cleanup(self, render_id: str) -> None:
         self.store.path(f"renders/{render_id}.mp4").unlink(missing_ok=True)

@@ -20,6 +20,7 @@ import hmac
 import json
 import os
 import pathlib
+import re
 import secrets
 import shutil
 import sqlite3
@@ -30,9 +31,10 @@ from typing import Any, Callable
 from ...protocol import Code
 from .._errors import EngineError
 
-__all__ = ["Store", "new_id", "storage_full_error", "is_disk_full", "HISTORY_STEPS"]
+__all__ = ["Store", "new_id", "valid_id", "storage_full_error", "is_disk_full", "HISTORY_STEPS"]
 
 HISTORY_STEPS = 50  # undo steps kept per session
+_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
@@ -71,9 +73,17 @@ def new_id(prefix: str, nbytes: int = 8) -> str:
     return f"{prefix}_{secrets.token_hex(nbytes)}"
 
 
+def valid_id(value: object) -> bool:
+    """The one rule for every id a request names (session, render, medium, generated track, the
+    name of a served file): 1 to 100 ASCII letters, digits, ``_``, ``.`` and ``-``, the first not
+    a ``.`` or a ``-``. So no ``..``, no hidden or option-like file name, nothing a URL rewrites;
+    an id that breaks it names nothing, and the store finds nothing under it."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
 def storage_full_error(detail: str) -> EngineError:
-    return EngineError(Code.SERVER_ERROR, f"The engine's storage is full ({detail}): free some space in its data "
-                            "directory or give it a larger quota, then try again.")
+    return EngineError(Code.STORAGE_FULL, f"The engine's storage is full ({detail}): free some space in its data "
+                            "directory or give it a larger quota (musicmaker serve --quota-mb), then try again.")
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -206,6 +216,8 @@ class Store:
         return self.session(session_id)
 
     def session(self, session_id: str) -> dict[str, Any] | None:
+        if not valid_id(session_id):
+            return None
         return self._one("SELECT * FROM sessions WHERE id = ?", session_id)
 
     def draft_lock(self, session_id: str) -> threading.Lock:
@@ -278,6 +290,8 @@ class Store:
         return self.media(media_id)
 
     def media(self, media_id: str) -> dict[str, Any] | None:
+        if not valid_id(media_id):
+            return None
         return self._one("SELECT * FROM media WHERE id = ?", media_id)
 
     def session_media(self, session_id: str) -> list[dict[str, Any]]:
@@ -294,6 +308,8 @@ class Store:
         return self.generated(gen_id)
 
     def generated(self, gen_id: str) -> dict[str, Any] | None:
+        if not valid_id(gen_id):
+            return None
         return self._one("SELECT * FROM generated WHERE id = ?", gen_id)
 
     def session_generated(self, session_id: str) -> list[dict[str, Any]]:
@@ -302,12 +318,16 @@ class Store:
     # -- render jobs -----------------------------------------------------------------------
     def add_render(self, render_id: str, session_id: str, token: str, draft: dict[str, Any],
                    quality: str) -> dict[str, Any]:
+        if not valid_id(render_id):
+            raise ValueError(f"not a valid render id: {render_id!r}")
         now = self.clock()
         self._run("INSERT INTO renders VALUES (?, ?, ?, ?, ?, 'queued', 0, NULL, NULL, 0, ?, ?)",
                   render_id, session_id, token, json.dumps(draft), quality, now, now)
         return self.render(render_id)
 
     def render(self, render_id: str) -> dict[str, Any] | None:
+        if not valid_id(render_id):
+            return None
         return self._one("SELECT * FROM renders WHERE id = ?", render_id)
 
     def update_render(self, render_id: str, **fields: Any) -> None:

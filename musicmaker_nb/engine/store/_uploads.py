@@ -15,13 +15,15 @@ import re
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterable, Callable
 
 import anyio
 import anyio.to_thread
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ...protocol import ACCEPTED_FORMATS, Code
+from .._config import MAX_JSON_BODY_BYTES
 from .._errors import EngineError
 from ._store import Store, is_disk_full, storage_full_error
 
@@ -36,6 +38,8 @@ __all__ = [
 ]
 
 _DRAIN_BYTES = 32 * 1024 * 1024  # read (and drop) this much more after a refusal so the client sees the answer
+_MAX_PART_HEADER_BYTES = 16 * 1024  # the headers of one part, all together
+_MAX_FIELD_BYTES = MAX_JSON_BODY_BYTES  # the parts that are not files (ignored, but counted), all together
 _SUFFIX_BY_FORMAT = {
     "mov,mp4,m4a,3gp,3g2,mj2": ".mp4", "matroska,webm": ".mkv", "avi": ".avi", "mp3": ".mp3",
     "wav": ".wav", "aac": ".aac", "gif": ".gif", "png_pipe": ".png", "jpeg_pipe": ".jpg",
@@ -109,25 +113,37 @@ class _MultipartReceiver:
     def __init__(self, store: Store, limit: int, room: int | None) -> None:
         self.store, self.limit, self.room = store, limit, room
         self.received: list[Received] = []
+        self.ended = False  # the closing boundary has been read
         self._sink: FileSink | None = None
         self._field = b""
         self._value = b""
         self._headers: dict[bytes, bytes] = {}
+        self._header_bytes = 0
+        self._field_bytes = 0
 
     def callbacks(self) -> dict[str, Callable[..., None]]:
         return {
             "on_part_begin": self._part_begin, "on_part_data": self._part_data, "on_part_end": self._part_end,
             "on_header_field": self._header_field, "on_header_value": self._header_value,
             "on_header_end": self._header_end, "on_headers_finished": self._headers_finished,
+            "on_end": self._end,
         }
 
     def _part_begin(self) -> None:
         self._headers = {}
+        self._header_bytes = 0
+
+    def _count_header(self, size: int) -> None:
+        self._header_bytes += size
+        if self._header_bytes > _MAX_PART_HEADER_BYTES:
+            raise EngineError(Code.INVALID_REQUEST, f"a multipart part's headers pass {_MAX_PART_HEADER_BYTES // 1024} KB")
 
     def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._count_header(end - start)
         self._field += data[start:end]
 
     def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._count_header(end - start)
         self._value += data[start:end]
 
     def _header_end(self) -> None:
@@ -147,33 +163,43 @@ class _MultipartReceiver:
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if self._sink is not None:
             self._sink.write(data[start:end])
+            return
+        self._field_bytes += end - start
+        if self._field_bytes > _MAX_FIELD_BYTES:
+            raise EngineError(Code.BODY_TOO_LARGE, f"the upload's form fields (parts that are not files) pass "
+                                                   f"{_MAX_FIELD_BYTES // (1 << 20)} MiB: send only files")
 
     def _part_end(self) -> None:
         if self._sink is not None:
             self.received.append(self._sink.finish())
             self._sink = None
 
+    def _end(self) -> None:
+        self.ended = True
+
     def discard(self) -> None:
+        """Remove every temporary file of this body, finished or not."""
         if self._sink is not None:
             self._sink.discard()
+            self._sink = None
         for item in self.received:
             item.temp.unlink(missing_ok=True)
 
 
-async def receive_multipart(content_type: str, stream: AsyncIterator[bytes], store: Store,
+async def receive_multipart(content_type: str, stream: AsyncIterable[bytes], store: Store,
                             limit: int) -> list[Received]:
-    """Stream a multipart body to temporary files; 4002 as soon as one file passes ``limit``."""
+    """Stream a multipart body to temporary files; 4002 as soon as one file passes ``limit``.
+
+    On any error (a malformed or truncated body, a limit, a stalled or vanished client: whatever
+    ``stream`` raises) every temporary file of the body is removed before the error goes on."""
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if not boundary:
         raise EngineError(Code.INVALID_REQUEST, "multipart body without a boundary")
     room = await anyio.to_thread.run_sync(store.room_bytes)
     receiver = _MultipartReceiver(store, limit, room)
-    parser = MultipartParser(boundary, receiver.callbacks())
     try:
-        async for chunk in stream:
-            await anyio.to_thread.run_sync(parser.write, chunk)
-        parser.finalize()
+        await _parse(MultipartParser(boundary, receiver.callbacks()), receiver, stream)
     except EngineError:
         receiver.discard()
         await _drain(stream)
@@ -181,17 +207,35 @@ async def receive_multipart(content_type: str, stream: AsyncIterator[bytes], sto
     except BaseException:
         receiver.discard()
         raise
-    if not receiver.received:
-        raise EngineError(Code.UNSUPPORTED_FILE_TYPE, "the upload held no file: send it as multipart field 'files'")
     return receiver.received
 
 
-async def _drain(stream: AsyncIterator[bytes]) -> None:
+async def _parse(parser: MultipartParser, receiver: _MultipartReceiver, stream: AsyncIterable[bytes]) -> None:
+    try:
+        async for chunk in stream:
+            await anyio.to_thread.run_sync(parser.write, chunk)
+            if receiver.ended:
+                break  # what follows the closing boundary is not read
+        parser.finalize()
+    except FormParserError as exc:
+        raise EngineError(Code.INVALID_REQUEST, f"the multipart body is malformed: {exc}") from None
+    if not receiver.ended:
+        raise EngineError(Code.INVALID_REQUEST, "the multipart body ended before its closing boundary")
+    if not receiver.received:
+        raise EngineError(Code.UNSUPPORTED_FILE_TYPE, "the upload held no file: send it as multipart field 'files'")
+
+
+async def _drain(stream: AsyncIterable[bytes]) -> None:
+    """Read on a little after a refusal, so that the client is still listening for the answer;
+    a stalled or vanished client ends it (the answer is the first error)."""
     drained = 0
-    async for chunk in stream:
-        drained += len(chunk)
-        if drained > _DRAIN_BYTES:
-            return
+    try:
+        async for chunk in stream:
+            drained += len(chunk)
+            if drained > _DRAIN_BYTES:
+                return
+    except Exception:  # noqa: BLE001 - the refusal being answered matters, not why the drain ended
+        return
 
 
 # -- after probing ------------------------------------------------------------------------
