@@ -123,8 +123,9 @@ def test_music_that_does_not_fit_the_quota_is_refunded(start_engine, new_caller,
     engine.stop()
     used = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
     caller.http.base_url = start_engine(quota_bytes=used + 64 * 1024).base_url
-    events, _, _ = caller.say("add calm piano music")
-    assert "storage is full" in reply_text(events)
+    events, _, answer = caller.say("add calm piano music")  # refused before the stream, as 2001 is
+    assert (answer.status_code, answer.json()["code"]) == (507, 507) and events == []
+    assert "storage is full" in answer.json()["message"]
     assert caller.http.get("/api/credits/balance/simple").json()["data"]["available"] == 100
     assert caller.state()["generated_media"] == [] and not list((home / "tmp").iterdir())
 

@@ -46,6 +46,7 @@ from ._jobs import RenderQueue, draft_sources
 __all__ = ["create_app", "Engine"]
 
 log = logging.getLogger(__name__)
+_GENERATED_BYTES_PER_S = 44100 * 2 * 2  # a generated track: 16-bit stereo WAV at 44.1 kHz
 
 
 @dataclass
@@ -312,9 +313,21 @@ async def run_sse(request: Request, engine: Engine) -> Response:
     if cost > caller["credits"]:
         raise EngineError(Code.INSUFFICIENT_CREDITS, f"out of credits: this request needs {cost} credits "
                                 f"({engine.config.generation_credits} per generated track), {caller['credits']} left")
+    if interpretation.cost_units:
+        raw = await anyio.to_thread.run_sync(engine.store.draft, session["id"])
+        _check_room_for_music(engine.store, interpretation.cost_units, float((raw or {}).get("d") or 0))
     return EventSourceResponse(
         engine.agent.stream(session, message, interpretation), ping=0, sep="\n",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+def _check_room_for_music(store: Store, tracks: int, draft_ms: float) -> None:
+    """507 before the stream starts (as 2001 is) when the quota cannot hold the tracks asked for."""
+    room = store.room_bytes()
+    need = tracks * _GENERATED_BYTES_PER_S * draft_ms / 1000
+    if room is not None and need > room:
+        raise storage_full_error(f"the music asked for needs about {need / 1e6:.1f} MB and "
+                                 f"{max(room, 0) / 1e6:.1f} MB are left")
 
 
 # -- rendering ---------------------------------------------------------------------------------

@@ -89,3 +89,23 @@ def test_the_client_raises_storage_full_with_the_way_out(full_engine, tmp_path) 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+def test_music_that_would_not_fit_is_refused_before_the_stream(tmp_path, expect: ExpectCode) -> None:
+    home = tmp_path / "home"
+    running = engine_pkg.start(home=home, quota_bytes=600 * 1024)
+    caller = Caller(running.base_url)
+    try:
+        caller.new_token()
+        caller.new_session()
+        assert caller.upload(make_tone(tmp_path / "tone.wav", seconds=3.0)).status_code == 200
+        credits = caller.http.get("/api/credits/balance/simple").json()["data"]["available"]
+        before = _stored(home)
+        events, _, answer = caller.say("add calm piano music")  # 3 s of 16-bit stereo: about 530 KB
+        assert events == [] and "needs about" in expect(answer, 507, 507)
+        _assert_nothing_left(home, before)
+        assert caller.http.get("/api/credits/balance/simple").json()["data"]["available"] == credits
+        assert caller.state()["generated_media"] == []
+    finally:
+        caller.close()
+        running.stop()
