@@ -104,7 +104,6 @@ class _CountingReader:
         return self._file.fileno()
 
 
-
 @dataclasses.dataclass
 class _RetryBudget:
     used: int = 0
@@ -113,6 +112,7 @@ class _RetryBudget:
 # The retries spent by the call in progress (per task: each call of the API has its own).
 _RETRY_BUDGET: contextvars.ContextVar[_RetryBudget | None] = contextvars.ContextVar("musicmaker_retries",
                                                                                      default=None)
+
 
 class AsyncMusicMaker:
     """The Music Maker API, async. One instance per backend; safe to share between sessions.
