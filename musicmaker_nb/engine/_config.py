@@ -26,6 +26,7 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_MESSAGE_CHARS",
     "BODY_STALL_S",
+    "URL_DEADLINE_S",
 ]
 
 HOME_ENV = "MUSICMAKER_HOME"
@@ -39,6 +40,7 @@ LLM_TIMEOUT_S = 10.0  # the whole exchange with the language model; past it the 
 MAX_JSON_BODY_BYTES = 1 << 20  # every body but an upload's, counted as it arrives; past it 413
 MAX_JSON_DEPTH = 64  # nesting of a JSON body (a draft needs about 8); deeper is 422
 MAX_MESSAGE_CHARS = 4000  # a chat message (the text of /run_sse); longer is 422
+URL_DEADLINE_S = 120.0  # a URL upload, redirects and body included
 BODY_STALL_S = 30.0  # a request body with no new byte for this long is dropped (408)
 
 
@@ -93,5 +95,7 @@ class EngineConfig:
     max_render_attempts: int = 3
     # A request body (JSON or upload) that sends no byte for this many seconds is dropped.
     body_stall_s: float = BODY_STALL_S
+    # One URL upload, its redirects and its whole body included, must be done within this.
+    url_deadline_s: float = URL_DEADLINE_S
     # The agent asks this language model first and falls back to its tables (None: tables only).
     llm: LLMConfig | None = None

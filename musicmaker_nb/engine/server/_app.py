@@ -236,7 +236,7 @@ async def _download_all(body: dict[str, Any], engine: Engine) -> list[Received]:
     try:
         for url in urls:
             received.append(await fetch_url(url, engine.store, engine.config.max_upload_bytes,
-                                            engine.config.allow_private_urls))
+                                            engine.config.allow_private_urls, deadline_s=engine.config.url_deadline_s))
     except BaseException:
         for item in received:
             item.temp.unlink(missing_ok=True)

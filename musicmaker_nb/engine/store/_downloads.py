@@ -32,6 +32,7 @@ import httpx
 from anyio.lowlevel import RunVar
 
 from ...protocol import Code
+from .._config import URL_DEADLINE_S
 from .._errors import EngineError
 from ._store import Store
 from ._uploads import FileSink, Received, sanitize_filename, too_large_error
@@ -47,14 +48,12 @@ __all__ = [
     "download_url",
     "fetch_url",
     "download_limiter",
-    "URL_DEADLINE_S",
     "DOWNLOAD_WORKERS",
 ]
 
 Resolver = Callable[[str, int], list[str]]  # (host, port) -> IP addresses
 Refusal = Callable[[str], str | None]  # an IP address -> why it may not be fetched from, or None
 
-URL_DEADLINE_S = 120.0  # one URL, redirects and body included
 DOWNLOAD_WORKERS = 4  # URL downloads at once per engine; the others wait without holding a thread
 _MAX_REDIRECTS = 5
 _URL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)

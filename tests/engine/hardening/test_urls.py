@@ -368,6 +368,17 @@ def test_a_download_has_one_deadline(store: Store, serve: Callable[..., None]) -
     assert list(store.home.glob("tmp/*")) == []  # the part that came is not kept
 
 
+def test_the_engines_url_deadline_is_a_setting(start_engine: Callable[..., Any], new_caller: Callable[..., Any],
+                                               expect: ExpectCode) -> None:
+    caller = new_caller(start_engine(allow_private_urls=True, url_deadline_s=1.0))
+    with raw_server(_trickle) as port:
+        started = time.monotonic()
+        answer = caller.http.post(f"/api/upload-video/nemo_agent/me/{caller.session_id}",
+                                  json={"urls": [f"http://127.0.0.1:{port}/a.mp4"], "source_type": "url"})
+        took = time.monotonic() - started
+    assert "1 s" in expect(answer, 415, 4001) and took < 5
+
+
 def test_slow_downloads_leave_the_database_routes_alone(start_engine: Callable[..., Any], new_caller: Callable[..., Any],
                                                         expect: ExpectCode) -> None:
     """45 downloads from a server that never answers: more than anyio's 40 default worker threads.
