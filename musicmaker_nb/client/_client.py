@@ -163,6 +163,11 @@ class AsyncMusicMaker:
         return None if self._engine else HOSTED_FORMATS
 
     @property
+    def _listed_formats(self) -> tuple[str, ...]:
+        """The formats a 4001 names: the engine's, or the hosted service's list."""
+        return ACCEPTED_FORMATS if self._engine else HOSTED_FORMATS
+
+    @property
     def token(self) -> str | None:
         """The bearer token in use, once one is known."""
         return self._token
@@ -198,7 +203,7 @@ class AsyncMusicMaker:
         # token is told to top up instead of getting a registration link their account never had.
         client_id = None if self.token_from_user else self.client_id
         return decode_answer(response.status_code, body, response.headers, client_id=client_id,
-                             formats=ACCEPTED_FORMATS if self._engine else HOSTED_FORMATS)
+                             formats=self._listed_formats)
 
     async def _with_retries(self, attempt: Callable[[], Awaitable[Any]]) -> Any:
         """Run ``attempt``, retrying a recoverable error once per call *in all*: a token fetched
@@ -289,7 +294,7 @@ class AsyncMusicMaker:
         if isinstance(source, str) and re.match(r"^[a-z][a-z0-9+.-]*://", source, re.IGNORECASE):
             if urlsplit(source).scheme.lower() not in ("http", "https"):
                 raise UnsupportedFileTypeError(f"only http(s) URLs can be uploaded, not {source!r}", code=4001,
-                                               formats=ACCEPTED_FORMATS if self._engine else HOSTED_FORMATS)
+                                               formats=self._listed_formats)
             data = await self._request("POST", Routes.upload(session_id), json={"urls": [source], "source_type": "url"})
             return [dataclasses.replace(media, source=source) for media in parse_media_list(data)]
         file = check_upload_path(source, self.upload_formats)

@@ -301,21 +301,23 @@ async def run_sse(request: Request, engine: Engine) -> Response:
     message = chat_message(body)
     session = await _own_session(engine, caller, str(body.get("session_id") or ""))
 
-    def project() -> AgentContext:
+    def project() -> tuple[AgentContext, float]:
+        """What the agent needs to know of the session, and the timeline's length in ms."""
         store = engine.store
         raw = store.draft(session["id"])
-        return agent_context(store.session_media(session["id"]), Draft.from_dict(raw) if raw else None,
-                             store.session_generated(session["id"]))
+        context = agent_context(store.session_media(session["id"]), Draft.from_dict(raw) if raw else None,
+                                store.session_generated(session["id"]))
+        return context, float((raw or {}).get("d") or 0)
 
+    context, draft_ms = await anyio.to_thread.run_sync(project)
     # the language model when one is configured (its whole exchange within its timeout), else the tables
-    interpretation = await understand(message, await anyio.to_thread.run_sync(project), engine.config.llm)
+    interpretation = await understand(message, context, engine.config.llm)
     cost = interpretation.cost_units * engine.config.generation_credits
     if cost > caller["credits"]:
         raise EngineError(Code.INSUFFICIENT_CREDITS, f"out of credits: this request needs {cost} credits "
                                 f"({engine.config.generation_credits} per generated track), {caller['credits']} left")
     if interpretation.cost_units:
-        raw = await anyio.to_thread.run_sync(engine.store.draft, session["id"])
-        _check_room_for_music(engine.store, interpretation.cost_units, float((raw or {}).get("d") or 0))
+        _check_room_for_music(engine.store, interpretation.cost_units, draft_ms)
     return EventSourceResponse(
         engine.agent.stream(session, message, interpretation), ping=0, sep="\n",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
