@@ -48,6 +48,20 @@ async def test_upload_then_say_streams_text_and_updates_the_timeline(session, cl
     assert [turn.role for turn in session.conversation] == ["user", "assistant"]
 
 
+async def test_change_listeners_hear_every_new_draft_and_only_new_ones(session, clip):
+    heard = []
+    stop = session.on_change(lambda changed: heard.append(changed.draft.summary()))
+    session.on_change(lambda changed: 1 / 0)  # a broken view does not stop the others or the session
+    await session.upload(clip)
+    await session.state()  # read again, nothing new: no call
+    await session.say("create an upbeat background track for my travel video")
+    assert heard == ["Timeline (1 track): 1. Video: city.mp4 (0-10s)",
+                     "Timeline (2 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: Upbeat pop (0-10s, 35%)"]
+    stop()
+    await session.say("make the music quieter")
+    assert len(heard) == 2
+
+
 async def test_a_stream_without_text_is_explained_from_the_state(session, service, clip):
     await session.upload(clip)
     service.sse_chunks = lambda message: [": ping\n\n", event(call="set_bgm"), "data:\n\n"]

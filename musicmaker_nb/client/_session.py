@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import time
@@ -28,7 +29,10 @@ from ._records import RecordBook, SessionRecord
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["AsyncSession", "HeartbeatNotices", "NoMusicWarning", "NO_MUSIC_NOTE"]
+__all__ = ["AsyncSession", "HeartbeatNotices", "NoMusicWarning", "NO_MUSIC_NOTE", "ChangeListener"]
+
+_log = logging.getLogger("musicmaker_nb")
+ChangeListener = Callable[["AsyncSession"], None]
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _PATH = re.compile(r"""(?:"([^"]+)"|'([^']+)'|(\S+\.(?:""" + "|".join(ACCEPTED_FORMATS) + r""")))(?=\s|$)""", re.IGNORECASE)
@@ -74,6 +78,7 @@ class AsyncSession:
         self.media: tuple[Media, ...] = ()
         self.draft: Draft | None = None
         self.generated_media: list[dict] = []
+        self._listeners: list[ChangeListener] = []
         self.conversation: list[Turn] = []
         self.render_ids: list[str] = []
         self._records = records if records is not None else RecordBook()
@@ -135,9 +140,31 @@ class AsyncSession:
     async def state(self) -> State:
         """Read the session state from the backend and keep its draft."""
         state = await self.client.state(self.session_id)
+        changed = (state.draft, state.generated_media) != (self.draft, self.generated_media)
         self.draft = state.draft
         self.generated_media = state.generated_media
+        if changed:
+            self._changed()
         return state
+
+    def on_change(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener(session)`` whenever the draft (or the generated media) read from the
+        backend changes, whoever changed it; returns a function that stops the calls. Every
+        view of a session (app, timeline, player, variants) follows it this way."""
+        self._listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return stop
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(self)
+            except Exception:  # a broken view must not break the session's own work
+                _log.warning("a session change listener failed", exc_info=True)
 
     async def credits(self) -> Credits:
         return await self.client.credits()

@@ -25,7 +25,7 @@ from ..protocol import Draft
 from ._client import AsyncMusicMaker, ProgressCallback, Sleep
 from ._constants import HEARTBEAT_NOTICE_S, HOSTED_BASE_URL, RATE_LIMIT_WAIT_S, RENDER_DEADLINE_S
 from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
-from ._session import AsyncSession
+from ._session import AsyncSession, ChangeListener
 from ._sse import StreamItem
 
 if TYPE_CHECKING:
@@ -373,6 +373,12 @@ class Session:
     def state(self) -> State:
         """Read the session state from the backend and keep its draft."""
         return _PORTAL.run(self.aio.state())
+
+    def on_change(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener(session)`` whenever the draft (or the generated media) read from the
+        backend changes, whoever changed it; returns a function that stops the calls. Every
+        view of a session (app, timeline, player, variants) follows it this way."""
+        return self.aio.on_change(listener)
 
     def credits(self) -> Credits:
         return _PORTAL.run(self.aio.credits())
