@@ -37,6 +37,7 @@ class FakeService:
     sse_chunks: Callable[[str], list[str]] | None = None  # message -> raw SSE text chunks
     edit: Callable[[Draft, str], Draft] | None = None  # message -> new draft
     render_steps: int = 2
+    append_clips: bool = False  # the draft holds every upload one after another (the first only, when False)
     calls: list[tuple[str, str]] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # token -> client id
@@ -143,10 +144,13 @@ class FakeService:
                       "duration_ms": 10000, "width": 1920, "height": 1080}
             session["media"].append(medium)
             stored.append(medium)
-        first = session["media"][0]
-        session["draft"] = Draft.from_dict({"d": 10000, "m": {"w": 1920, "h": 1080, "fps": 30}, "t": [
-            {"tt": 0, "m": {"name": "Video"}, "sg": [
-                {"id": "sg1", "src": first["id"], "s": 0, "d": 10000, "o": 0, "v": 1.0, "m": {"label": first["name"]}}]}]})
+        shown = session["media"] if self.append_clips else session["media"][:1]
+        segments = [{"id": f"sg{n}", "src": m["id"], "s": 10000 * (n - 1), "d": 10000, "o": 0, "v": 1.0,
+                     "m": {"label": m["name"]}} for n, m in enumerate(shown, 1)]
+        old_tracks = ([t.to_dict() for t in session["draft"].tracks[1:]] if self.append_clips and session["draft"]
+                      else [])
+        session["draft"] = Draft.from_dict({"d": 10000 * len(shown), "m": {"w": 1920, "h": 1080, "fps": 30},
+                                            "t": [{"tt": 0, "m": {"name": "Video"}, "sg": segments}, *old_tracks]})
         return self._ok({"media": stored})
 
     async def _run_sse(self, request: httpx.Request) -> httpx.Response:
@@ -165,7 +169,7 @@ class FakeService:
         body = json.loads(request.content)
         assert body["output"] == {"format": "mp4", "quality": body["output"]["quality"]}
         Draft.from_dict(body["draft"])
-        self.renders[body["id"]] = {"polls": 0, "session": body["sessionId"]}
+        self.renders[body["id"]] = {"polls": 0, "session": body["sessionId"], "draft": body["draft"]}
         return self._ok({"id": body["id"], "status": "queued"})
 
     async def _render_status(self, request: httpx.Request) -> httpx.Response:

@@ -163,6 +163,11 @@ class AsyncMusicMaker:
         return None if self._engine else HOSTED_FORMATS
 
     @property
+    def is_engine(self) -> bool:
+        """True once the backend has said it is the embedded engine (ours, local or shared)."""
+        return self._engine
+
+    @property
     def _listed_formats(self) -> tuple[str, ...]:
         """The formats a 4001 names: the engine's, or the hosted service's list."""
         return ACCEPTED_FORMATS if self._engine else HOSTED_FORMATS
@@ -283,6 +288,11 @@ class AsyncMusicMaker:
 
     async def credits(self) -> Credits:
         return Credits.from_payload(await self._request("GET", Routes.credits))
+
+    async def health(self) -> dict[str, Any]:
+        """The backend's own account of itself (the engine's ``/api/health``: version, workers...)."""
+        data = await self._request("GET", Routes.health, auth=False)
+        return dict(data) if isinstance(data, Mapping) else {}
 
     async def state(self, session_id: str) -> State:
         return State.from_payload(await self._request("GET", Routes.state(session_id)))

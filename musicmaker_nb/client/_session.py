@@ -9,7 +9,8 @@ import re
 import time
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..protocol import (
     ACCEPTED_FORMATS,
@@ -20,6 +21,8 @@ from ..protocol import (
     ToolCall,
     describe_changes,
 )
+from ..protocol._batch import RESULT_COLUMNS, BatchResult, batch_items
+from ._batch import ResultListener, run_items
 from ._client import AsyncMusicMaker, ProgressCallback
 from ._constants import HEARTBEAT_NOTICE_S
 from ._intent import Action, route, translate_gui
@@ -264,6 +267,34 @@ class AsyncSession:
             translated += "\n\n" + self.summary()
         return Reply(translated, Action.CHAT.value, self.draft, changes, tuple(tools))
 
+    async def batch(
+        self, items: Iterable[Any], prompt: str | None = None, *, out_dir: str | os.PathLike[str] = "musicmaker_batch",
+        progress: bool = True, on_result: ResultListener | None = None,
+    ) -> pandas.DataFrame:
+        """Give each clip its own music and its own render; one row per item, in order (source,
+        prompt, output, description, seconds, error). ``items``: paths or URLs (with one
+        ``prompt`` for all), ``(path, prompt)`` pairs, rows with ``path``/``prompt`` or a
+        DataFrame. On the embedded engine items run side by side, one session each; on the
+        hosted service one after another in this session. A failing item never stops the others."""
+        import pandas
+
+        todo = batch_items(items, prompt)
+        bar = _batch_progress(len(todo)) if progress else None
+
+        def heard(result: BatchResult) -> None:
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(("failed: " if result.error else "done: ") + Path(result.source).name)
+            if on_result is not None:
+                on_result(result)
+
+        try:
+            results = await run_items(self, todo, Path(out_dir), on_result=heard)
+        finally:
+            if bar is not None:
+                bar.close()
+        return pandas.DataFrame([result.row() for result in results], columns=list(RESULT_COLUMNS))
+
     async def start_render(self, *, quality: str = "high", path: str | os.PathLike[str] | None = None) -> str:
         """Start exporting the current draft; the id survives a kernel restart (see ``resume``)."""
         if self.draft is None:
@@ -327,6 +358,13 @@ class AsyncSession:
         token = None if self.client.token_from_user else self.client.token
         self._records.save(SessionRecord(self.backend, self.session_id, self.client.client_id, token,
                                          dict(self._pending)))
+
+
+def _batch_progress(total: int) -> Any:
+    """tqdm's bar: a widget in a notebook, a text line in a terminal."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="batch", unit="clip")
 
 
 def _default_export_name() -> str:

@@ -17,6 +17,7 @@ import concurrent.futures
 import os
 import threading
 from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Coroutine, Iterator, Mapping, TypeVar
 
 import httpx
@@ -25,6 +26,7 @@ from ..protocol import Draft
 from ._client import AsyncMusicMaker, ProgressCallback, Sleep
 from ._constants import HEARTBEAT_NOTICE_S, HOSTED_BASE_URL, RATE_LIMIT_WAIT_S, RENDER_DEADLINE_S
 from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
+from ._batch import ResultListener
 from ._session import AsyncSession, ChangeListener
 from ._sse import StreamItem
 
@@ -166,6 +168,11 @@ class MusicMaker:
         return self.aio.upload_formats
 
     @property
+    def is_engine(self) -> bool:
+        """True once the backend has said it is the embedded engine (ours, local or shared)."""
+        return self.aio.is_engine
+
+    @property
     def token(self) -> str | None:
         """The bearer token in use, once one is known."""
         return self.aio.token
@@ -193,6 +200,10 @@ class MusicMaker:
 
     def credits(self) -> Credits:
         return _PORTAL.run(self.aio.credits())
+
+    def health(self) -> dict[str, Any]:
+        """The backend's own account of itself (the engine's ``/api/health``: version, workers...)."""
+        return _PORTAL.run(self.aio.health())
 
     def state(self, session_id: str) -> State:
         return _PORTAL.run(self.aio.state(session_id))
@@ -409,6 +420,17 @@ class Session:
     def redo(self, *, on_text: Callable[[str], None] | None = None) -> Reply:
         """Put back the change that ``undo()`` took back."""
         return _PORTAL.run(self.aio.redo(on_text=on_text))
+
+    def batch(
+        self, items: Iterable[Any], prompt: str | None = None, *, out_dir: str | os.PathLike[str] = "musicmaker_batch",
+        progress: bool = True, on_result: ResultListener | None = None,
+    ) -> pandas.DataFrame:
+        """Give each clip its own music and its own render; one row per item, in order (source,
+        prompt, output, description, seconds, error). ``items``: paths or URLs (with one
+        ``prompt`` for all), ``(path, prompt)`` pairs, rows with ``path``/``prompt`` or a
+        DataFrame. On the embedded engine items run side by side, one session each; on the
+        hosted service one after another in this session. A failing item never stops the others."""
+        return _PORTAL.run(self.aio.batch(items, prompt, out_dir=out_dir, progress=progress, on_result=on_result))
 
     def start_render(self, *, quality: str = "high", path: str | os.PathLike[str] | None = None) -> str:
         """Start exporting the current draft; the id survives a kernel restart (see ``resume``)."""

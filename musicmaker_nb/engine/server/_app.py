@@ -144,7 +144,7 @@ def _iso(timestamp: float) -> str:
 async def health(request: Request, engine: Engine) -> dict[str, Any]:
     warm = getattr(request.app.state, "warm", None)
     return {"status": "ok", "version": __version__, "engine": "musicmaker_nb",
-            "warm": bool(warm is not None and warm.is_set())}
+            "warm": bool(warm is not None and warm.is_set()), "render_workers": engine.config.render_workers}
 
 
 @_endpoint

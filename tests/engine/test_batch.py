@@ -1,0 +1,116 @@
+"""Batches without HTTP: one item's whole pipeline, and many items as tasks on a Dask cluster."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from musicmaker_nb.engine.batch import make_video, plan_item, run_batch
+from musicmaker_nb.engine.agent._interpret import Clip
+from musicmaker_nb.engine.media._probe import probe
+from musicmaker_nb.protocol import MusicMakerError
+from musicmaker_nb.protocol._batch import BatchItem, batch_items
+from tests.engine.conftest import make_clip
+
+CLIP = Clip("clip", "trip.mp4", "video", 3000)
+
+
+def test_the_instruction_is_read_as_the_agent_reads_a_message():
+    wanted = plan_item("create an upbeat background track and add the title 'Summer' (seed 5)", CLIP)
+    assert wanted.prompt == "create an upbeat background track" and wanted.seed == 5
+    assert [(call.name, call.args["text"]) for call in wanted.edits] == [("add_title", "Summer")]
+    assert plan_item("calm lo-fi", CLIP, seed=9).seed == 9  # the item's own seed wins
+
+
+def test_an_instruction_without_music_words_still_gets_music():
+    wanted = plan_item("calm lo-fi with the title 'Hi' (seed 3)", CLIP)
+    assert (wanted.prompt, wanted.seed) == ("calm lo-fi with the title 'Hi'", 3)
+    assert [call.name for call in wanted.edits] == ["add_title"]
+
+
+def test_what_a_batch_cannot_do_is_said():
+    with pytest.raises(MusicMakerError, match="undo needs a session"):
+        plan_item("jazz, then undo", CLIP)
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("batch_clips")
+    return [make_clip(folder / f"clip{number}.mp4", seconds=2.0 + number * 0.5) for number in range(3)]
+
+
+def test_one_item_makes_a_video_with_its_music_and_title(clips, tmp_path):
+    result = make_video(BatchItem(str(clips[0]), "calm piano and add the title 'Hello'", "one.mp4"), tmp_path,
+                        quality="low")
+    assert result.error is None, result.error
+    assert result.output == str(tmp_path / "one.mp4") and result.description.startswith("Calm")
+    info = probe(result.output)
+    assert (info.width, info.height) == (1920, 1080) and abs(info.duration_ms - 2000) <= 70
+    assert info.has_audio and len(result.music_sha256) == 64 and result.seconds > 0
+    assert sorted(os.listdir(tmp_path)) == ["one.mp4"]  # no work file left beside it
+
+
+def test_a_bad_item_fails_alone_and_says_why(tmp_path):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (tmp_path / "notes.mp4").write_text("not a video")
+    frame = run_batch([(str(tmp_path / "missing.mp4"), "jazz"), (str(folder), "jazz"),
+                       (str(tmp_path / "notes.mp4"), "jazz")], tmp_path / "out", progress=False)
+    assert frame["output"].isna().all()
+    errors = list(frame["error"])
+    assert errors[0] == f"no such file: {tmp_path / 'missing.mp4'}"
+    assert errors[1] == f"{folder} is a folder: give the clips inside it"
+    assert "notes.mp4" in errors[2] or "media" in errors[2].lower()
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed", reason='Dask is the [dask] extra: pip install "musicmaker-nb[dask]"')
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.mark.slow
+def test_the_cluster_gives_the_same_music_as_this_machine(clips, tmp_path, dask_client, capsys):
+    items = batch_items([str(clip) for clip in clips], prompt="funky groove for a fashion reel")
+    here = run_batch(items, tmp_path / "here", quality="low", progress=False)
+    there = run_batch(items, tmp_path / "there", cluster=dask_client, quality="low")
+    assert list(there["error"]) == [None] * 3 and list(here["error"]) == [None] * 3
+    assert list(there["music_sha256"]) == list(here["music_sha256"])  # bit-identical music
+    assert list(there["description"]) == list(here["description"])
+    assert [os.path.basename(path) for path in there["output"]] == ["clip0_music.mp4", "clip1_music.mp4",
+                                                                    "clip2_music.mp4"]
+    assert all(os.path.getsize(path) > 10_000 for path in there["output"])
+    assert "Dask dashboard: http" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_task_does_not_lose_the_item(clips, tmp_path, dask_client):
+    """Dask's nanny restarts the killed worker and the scheduler runs its task again."""
+    pids = dask_client.run(os.getpid)
+
+    def kill_one_when_busy() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            busy = [address for address, tasks in dask_client.processing().items() if tasks]
+            if busy:
+                time.sleep(0.3)  # inside the pipeline, not before it
+                os.kill(pids[busy[0]], signal.SIGKILL)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_one_when_busy)
+    killer.start()
+    frame = run_batch([(str(clip), "calm lo-fi") for clip in clips], tmp_path, cluster=dask_client,
+                      quality="low", progress=False)
+    killer.join()
+    assert list(frame["error"]) == [None] * 3
+    assert all(os.path.getsize(path) > 10_000 for path in frame["output"])
+    assert set(dask_client.run(os.getpid).values()) != set(pids.values())  # one worker really died
