@@ -104,11 +104,26 @@ async def test_say_reports_heartbeats_to_the_caller(session, service):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("积分", "You have 100 of 100 credits available."), ("what's my balance", "You have 100 of 100 credits available.")],
+    [("积分", "You have 100 credits left."), ("what's my balance", "You have 100 credits left.")],
 )
 async def test_credits_are_answered_without_the_stream(session, service, text, expected):
     assert (await session.say(text)).text == expected
     assert "run_sse" not in [route for _, route in service.calls]
+
+
+async def test_credits_after_spending_say_what_is_left_of_the_grant(session, service):
+    service.credits = 90  # the hosted service answers total: the 100 granted
+    assert (await session.say("what's my balance")).text == "You have 90 of 100 credits left."
+
+
+@pytest.mark.parametrize(("available", "frozen", "total", "text"), [
+    (90, 0, 90, "90 credits left"),  # our engine: total = available + frozen, no grant to compare with
+    (80, 10, 90, "80 credits left (10 held for running jobs)"),
+    (80, 10, 100, "80 of 100 credits left (10 held for running jobs)"),
+    (90, 0, None, "90 credits left"),
+])
+def test_credits_never_read_as_all_of_a_total_they_spent(available, frozen, total, text):
+    assert str(mm.Credits(available, frozen, total)) == text
 
 
 async def test_status_and_upload_by_saying(session, service, clip):

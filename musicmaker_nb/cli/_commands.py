@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import pathlib
 import sys
 import tempfile
@@ -11,32 +12,44 @@ from typing import Any, Sequence, TextIO
 
 from ..protocol import MusicMakerError
 
-__all__ = ["demo", "make", "serve", "TextProgressBar", "demo_clip_args", "DEMO_PROMPT"]
+__all__ = ["demo", "make", "serve", "TextProgressBar", "progress_line", "demo_clip_args", "demo_seconds",
+           "input_argument", "DEMO_PROMPT", "DEMO_SECONDS"]
 
 DEMO_PROMPT = "create an upbeat background track for my travel video"
+DEMO_SECONDS = (1.0, 300.0)  # the demo clip's shortest and longest length
+# The client reports a render's own state; below 100 % a "completed" render is still being saved.
+_STATUS_WORDS = {"queued": "waiting", "rendering": "rendering", "downloading": "saving", "completed": "saving"}
+
+
+def progress_line(fraction: float, status: str | None = None, *, width: int = 30,
+                  label: str = "exporting") -> str:
+    """``[#########.....]  35%  rendering``: whole percents, and "done" only once all is done."""
+    fraction = min(max(float(fraction or 0.0), 0.0), 1.0)
+    filled = round(fraction * width)
+    word = "done" if fraction >= 1.0 else _STATUS_WORDS.get(status or "", status or label)
+    return f"[{'#' * filled}{'.' * (width - filled)}] {int(fraction * 100):3d}%  {word:<12}"
 
 
 class TextProgressBar:
-    """``[#######.............]  35%  rendering`` on one line of a stream, redrawn at most 10 times a second."""
+    """A :func:`progress_line` on one line of a stream, redrawn at most 10 times a second."""
 
     def __init__(self, stream: TextIO = sys.stderr, width: int = 30, label: str = "exporting") -> None:
         self.stream, self.width, self.label = stream, width, label
-        self._last = -1.0
+        self._last = ""
         self._drawn_at = 0.0
 
     def __call__(self, fraction: float, status: str | None = None) -> None:
-        fraction = min(max(float(fraction or 0.0), 0.0), 1.0)
+        line = progress_line(fraction, status, width=self.width, label=self.label)
         now = time.monotonic()
-        if fraction < 1.0 and (now - self._drawn_at < 0.1 or fraction == self._last):
+        final = float(fraction or 0.0) >= 1.0
+        if line == self._last or (not final and now - self._drawn_at < 0.1):
             return
-        self._last, self._drawn_at = fraction, now
-        filled = round(fraction * self.width)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {fraction * 100:5.1f}%  "
-                          f"{status or self.label:<12}")
+        self._last, self._drawn_at = line, now
+        self.stream.write("\r" + line)
         self.stream.flush()
 
     def close(self) -> None:
-        if self._last >= 0:
+        if self._last:
             self.stream.write("\n")
             self.stream.flush()
 
@@ -47,6 +60,33 @@ def demo_clip_args(path: pathlib.Path, seconds: float) -> list[str]:
             "-f", "lavfi", "-i", f"sine=frequency=220:sample_rate=48000:duration={seconds:g}",
             "-filter:a", "volume=0.1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
             "-c:a", "aac", "-shortest", "-movflags", "+faststart", str(path)]
+
+
+def demo_seconds(text: str) -> float:
+    """``--seconds``: a finite length within :data:`DEMO_SECONDS` (ffmpeg reads 0 as "never stop")."""
+    low, high = DEMO_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds")
+    if not low <= seconds <= high:
+        raise argparse.ArgumentTypeError(f"{text} is out of range: the demo clip lasts {low:g} to {high:g} seconds")
+    return seconds
+
+
+def input_argument(text: str) -> str:
+    """An INPUT of ``make``: a URL as given, or a local file that exists (a folder named as such)."""
+    if text.startswith(("http://", "https://")):
+        return text
+    path = pathlib.Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a directory; pass the video, audio or image files in it, e.g. {path / '*.mp4'}")
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    return text
 
 
 def _connect(args: argparse.Namespace) -> Any:
@@ -95,9 +135,12 @@ def _fail(error: BaseException) -> int:
 def demo(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="musicmaker demo", description=(
         "Make a short 1080p test clip with ffmpeg, score it with generated music and write an MP4."))
-    parser.add_argument("-o", "--output", type=pathlib.Path, default=pathlib.Path("demo.mp4"))
-    parser.add_argument("--prompt", default=DEMO_PROMPT)
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of the test clip (default 10)")
+    parser.add_argument("-o", "--output", type=pathlib.Path, default=pathlib.Path("demo.mp4"),
+                        help="where to write the MP4 (default %(default)s)")
+    parser.add_argument("--prompt", default=DEMO_PROMPT, help="what to ask for, in words (default: '%(default)s')")
+    parser.add_argument("--seconds", type=demo_seconds, default=10.0,
+                        help=f"length of the test clip, {DEMO_SECONDS[0]:g} to {DEMO_SECONDS[1]:g} "
+                             "(default %(default)g)")
     parser.add_argument("--home", help="engine data directory (default: $MUSICMAKER_HOME or the user cache)")
     args = parser.parse_args(list(argv))
     from ..engine.media._ffmpeg import run_ffmpeg
@@ -117,11 +160,15 @@ def demo(argv: Sequence[str]) -> int:
 def make(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="musicmaker make", description=(
         "Upload clips, ask for music (and any other edits) in words, export an MP4."))
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="video, audio or image files (or http(s) URLs)")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", type=input_argument,
+                        help="video, audio or image files (or http(s) URLs)")
     parser.add_argument("--prompt", "-p", required=True, action="append",
                         help="what to do, e.g. 'create calm piano music'; repeat for more requests")
-    parser.add_argument("-o", "--output", type=pathlib.Path, default=pathlib.Path("out.mp4"))
-    parser.add_argument("--quality", choices=("high", "medium", "low"), default="high")
+    parser.add_argument("-o", "--output", type=pathlib.Path, default=pathlib.Path("out.mp4"),
+                        help="where to write the MP4 (default %(default)s)")
+    parser.add_argument("--quality", choices=("high", "medium", "low"), default="high",
+                        help="the export's video quality; medium and low make smaller files sooner "
+                             "(default %(default)s)")
     parser.add_argument("--home", help="engine data directory (default: $MUSICMAKER_HOME or the user cache)")
     parser.add_argument("--base-url", help="use a running engine or the hosted service instead of an embedded one")
     args = parser.parse_args(list(argv))

@@ -24,6 +24,8 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
 # bench -> the modules whose main() it runs in turn: the music's figures, then its agent's coverage
 _BENCHES = {"music": ("musicmaker_nb.music.bench", "musicmaker_nb.engine.agent.bench"),
             "engine": ("musicmaker_nb.cli.bench_engine",)}
+_BENCH_HELP = {"music": "the composer's adherence, distinctness, production and speed, then the agent's coverage",
+               "engine": "the engine's media, end-to-end, upload and many-sessions figures beside bare ffmpeg"}
 
 
 def _usage() -> str:
@@ -34,8 +36,36 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
+def _bench_usage() -> str:
+    lines = [f"usage: musicmaker bench {{{','.join(_BENCHES)}}} [ARGS...]", "", "benchmarks:"]
+    lines += [f"  {name:<8}{_BENCH_HELP[name]}" for name in _BENCHES]
+    lines.append("\nRun 'musicmaker bench NAME --help' for a benchmark's options.")
+    return "\n".join(lines)
+
+
+def _bench(rest: list[str]) -> int:
+    if rest and rest[0] in ("-h", "--help"):
+        print(_bench_usage())
+        return 0
+    if not rest or rest[0] not in _BENCHES:
+        print(_bench_usage(), file=sys.stderr)
+        return 2
+    for module in _BENCHES[rest[0]]:
+        code = _run(module, "main", rest[1:])
+        if code:  # a bad option or a failed bench: the next one would not fare better
+            return code
+    return 0
+
+
 def _run(module: str, function: str, argv: list[str]) -> int:
-    return int(getattr(importlib.import_module(module), function)(argv) or 0)
+    """The command's exit code, also when its parser exits (``--help``: 0, a bad argument: 2)."""
+    try:
+        return int(getattr(importlib.import_module(module), function)(argv) or 0)
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            return stop.code or 0
+        print(stop.code, file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,10 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     command, rest = args[0], args[1:]
     if command == "bench":
-        if not rest or rest[0] not in _BENCHES:
-            print(f"usage: musicmaker bench {{{','.join(_BENCHES)}}} [ARGS...]", file=sys.stderr)
-            return 2
-        return max(_run(module, "main", rest[1:]) for module in _BENCHES[rest[0]])
+        return _bench(rest)
     if command not in _COMMANDS:
         print(f"musicmaker: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
         return 2

@@ -104,9 +104,13 @@ class Credits:
         return cls(available=available, frozen=_first(data, "frozen", default=0), total=_first(data, "total"))
 
     def __str__(self) -> str:
-        total = f" of {self.total:g}" if self.total is not None else ""
-        frozen = f" ({self.frozen:g} held for running jobs)" if self.frozen else ""
-        return f"{self.available:g}{total} credits available{frozen}"
+        """``90 of 100 credits left``; ``of`` only where ``total`` is more than what the token holds
+        (the hosted service's grant), never when it is only ``available + frozen`` (our engine's)."""
+        held = self.frozen or 0
+        granted = self.total is not None and self.total > self.available + held
+        of = f" of {self.total:g}" if granted else ""
+        frozen = f" ({held:g} held for running jobs)" if held else ""
+        return f"{self.available:g}{of} credits left{frozen}"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,17 @@ STYLE = """<style>
 .mm-entry { margin: 3px 0; }
 .mm-waiting { color: #777; }
 .mm-status { font-size: 13px; }
+/* ipywidgets gives an HTML widget's text the line height of a button (28 px), meant for one line
+   beside a control; wrapped text in our blocks reads as double-spaced, so give it a text's own. */
+.mm-app .widget-html > .widget-html-content, .mm-app .jupyter-widget-html > .jupyter-widget-html-content,
+.mm-variants .widget-html > .widget-html-content, .mm-variants .jupyter-widget-html > .jupyter-widget-html-content {
+  line-height: 1.4;
+}
+/* A suggestion shows its whole prompt: it wraps inside a narrow column instead of ending in "…". */
+.mm-suggestion.jupyter-button {
+  white-space: normal; text-align: left; height: auto; max-width: 100%;
+  line-height: 1.3; padding-top: 4px; padding-bottom: 4px; min-height: var(--jp-widgets-inline-height);
+}
 </style>"""
 
 

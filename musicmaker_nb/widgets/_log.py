@@ -8,7 +8,9 @@ from typing import Callable
 
 __all__ = ["LogEntry", "ConversationLog", "STILL_WORKING"]
 
-STILL_WORKING = "⏳ Still working..."
+STILL_WORKING = "Still working..."
+# FontAwesome 4 ships with JupyterLab and ipywidgets; an emoji would need an emoji font the browser may lack.
+_HOURGLASS = '<i class="fa fa-hourglass-half" aria-hidden="true"></i>'
 
 _ROLE_LABELS = {"user": "You", "assistant": "Music Maker", "error": "Problem", "note": "Note"}
 
@@ -83,6 +85,6 @@ def _entry_html(entry: LogEntry, shown: str) -> str:
     if not text and not entry.waiting:
         text = "…"
     if entry.waiting:
-        text += ("<br>" if text else "") + f'<span class="mm-waiting">{STILL_WORKING}</span>'
+        text += ("<br>" if text else "") + f'<span class="mm-waiting">{_HOURGLASS} {STILL_WORKING}</span>'
     label = _ROLE_LABELS.get(entry.role, entry.role)
     return f'<div class="mm-entry mm-{entry.role}"><b>{label}:</b> {text}</div>'

@@ -34,11 +34,9 @@ class PromptPanel(w.VBox):
         self.activity = activity or Activity(session)
         self.conversation = ConversationLog(translate=lambda text: translate_gui(text)[0])
         self.text = w.Textarea(placeholder="What music do you want? e.g. " + examples[0],
-                               layout=w.Layout(width="100%", height="4em"))
+                               layout=w.Layout(width="auto", height="4em"))
         self.generate_button = w.Button(description="Generate", button_style="primary", icon="music")
-        self.example_buttons = [
-            w.Button(description=_short(prompt), tooltip=prompt, layout=w.Layout(width="auto")) for prompt in examples
-        ]
+        self.example_buttons = [_suggestion(prompt) for prompt in examples]
         self.log_view = w.HTML(self.conversation.to_html())
         self.follow_ups: list[FollowUp] = []
         # Set by the app: "export" typed here goes to the Export panel (progress bar, link).
@@ -109,5 +107,9 @@ class PromptPanel(w.VBox):
         self.log_view.value = self.conversation.to_html()
 
 
-def _short(prompt: str, width: int = 28) -> str:
-    return prompt if len(prompt) <= width else prompt[: width - 1].rstrip() + "…"
+def _suggestion(prompt: str) -> w.Button:
+    """A button with the whole prompt on it (the app's style wraps a long one), and as its tooltip."""
+    button = w.Button(description=prompt, tooltip=f"Click to put this prompt in the box above: {prompt}",
+                      layout=w.Layout(width="auto", height="auto", max_width="100%"))
+    button.add_class("mm-suggestion")
+    return button

@@ -173,7 +173,7 @@ def test_a_reply_that_adds_music_renders_a_preview_into_the_player(session, clip
     markup = app.player.screen.outputs[0]["data"]["text/html"]
     assert '<video class="mm-video" src="musicmaker_files/previews/preview_' in markup
     assert Path(clip.parent, markup.split('src="')[1].split('"')[0]).is_file()
-    assert "credits available" in app.header.line.value
+    assert "credits left" in app.header.line.value
 
 
 def test_the_header_shows_what_runs(session, clip):

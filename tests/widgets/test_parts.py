@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 
 import pytest
 
@@ -18,8 +20,10 @@ from musicmaker_nb.widgets._format import (
     timeline_html,
     video_html,
 )
+from musicmaker_nb.widgets._header import STYLE
 from musicmaker_nb.widgets._log import STILL_WORKING, ConversationLog
 from musicmaker_nb.widgets._progress import Throttle
+from musicmaker_nb.widgets._prompt import EXAMPLE_PROMPTS, PromptPanel
 from musicmaker_nb.widgets._tasks import plain_error
 from musicmaker_nb import InsufficientCreditsError
 
@@ -151,3 +155,59 @@ def test_binder_config_raises_the_websocket_limit_and_keeps_other_settings():
     assert settings["headers"] == {"X-Test": "1"}
     assert loaded.ServerApp.trust_xheaders is True
     assert os.access(os.path.join(here, "postBuild"), os.X_OK)
+
+
+def css_rules(style: str) -> dict[str, dict[str, str]]:
+    """``selector -> {property: value}`` for each selector of each rule in a ``<style>`` block."""
+    body = re.sub(r"/\*.*?\*/", "", style.removeprefix("<style>").removesuffix("</style>"), flags=re.S)
+    rules: dict[str, dict[str, str]] = {}
+    for selectors, declarations in re.findall(r"([^{}]+)\{([^}]*)\}", body):
+        pairs = dict(item.split(":", 1) for item in declarations.split(";") if ":" in item)
+        for selector in selectors.split(","):
+            rules.setdefault(" ".join(selector.split()), {}).update({k.strip(): v.strip() for k, v in pairs.items()})
+    return rules
+
+
+def needs_an_emoji_font(markup: str) -> list[str]:
+    """Pictographs (⏳, ✅, 🎵 ...) show as a missing-glyph box where the browser has no emoji font."""
+    return [char for char in markup if unicodedata.category(char) == "So"]
+
+
+@pytest.mark.parametrize("selector", [".mm-app .widget-html > .widget-html-content",
+                                      ".mm-app .jupyter-widget-html > .jupyter-widget-html-content",
+                                      ".mm-variants .widget-html > .widget-html-content"])
+def test_text_blocks_in_the_app_get_a_texts_line_height_not_a_buttons(selector):
+    # ipywidgets sets `.widget-html > .widget-html-content { line-height: var(--jp-widgets-inline-height) }`
+    # (28 px): a rule of ours must be more specific and set a line height relative to the font.
+    line_height = css_rules(STYLE)[selector]["line-height"]
+    assert re.fullmatch(r"1(\.\d+)?|normal", line_height), line_height
+
+
+def test_suggestions_show_their_whole_prompt_and_a_tooltip(session):
+    panel = PromptPanel(session)
+    long_prompt = max(EXAMPLE_PROMPTS, key=len)
+    assert len(long_prompt) > 40  # "compose an epic cinematic score ..." was cut at 28 characters
+    for button, prompt in zip(panel.example_buttons, EXAMPLE_PROMPTS):
+        assert button.description == prompt and "…" not in button.description
+        assert prompt in button.tooltip and button.tooltip != button.description  # says what a click does
+        assert "mm-suggestion" in button._dom_classes
+        assert (button.layout.width, button.layout.height, button.layout.max_width) == ("auto", "auto", "100%")
+    # ipywidgets' `.jupyter-button` keeps a button to one line and ends it in an ellipsis
+    wrapping = css_rules(STYLE)[".mm-suggestion.jupyter-button"]
+    assert (wrapping["white-space"], wrapping["height"], wrapping["max-width"]) == ("normal", "auto", "100%")
+
+
+def test_the_prompt_box_fits_its_column(session):
+    # width 100% plus the widget's 2 px margin stuck out of the app by 2 px; auto fills what is left
+    assert PromptPanel(session).text.layout.width == "auto"
+
+
+def test_still_working_needs_no_emoji_font():
+    log = ConversationLog()
+    log.user("make music")
+    log.start_reply()
+    log.heartbeat()
+    markup = log.to_html()
+    assert STILL_WORKING in markup and '<i class="fa fa-hourglass-half"' in markup
+    assert needs_an_emoji_font(markup) == []
+    assert needs_an_emoji_font("⏳ Still working...") == ["⏳"]  # the check sees what was there
