@@ -120,3 +120,52 @@ def test_progress_bar_redraws_only_what_changed():
     bar(1.0, "completed")  # the same line again: not drawn
     bar.close()
     assert out.getvalue() == "\r[..........]   0%  waiting     \r[##########] 100%  done        \n"
+
+
+# -- make --each: a batch ------------------------------------------------------------------------------
+def test_each_refuses_what_cannot_be_a_batch(capsys, tmp_path):
+    clip = tmp_path / "a.mp4"
+    clip.write_bytes(b"\x00")
+    assert main(["make", "--each", str(clip), "-p", "x", "-p", "y"]) == 2
+    assert "one --prompt for all" in capsys.readouterr().err
+    assert main(["make", "--each", str(clip), "-p", "x", "-o", "out.mp4"]) == 2
+    assert "-o is a folder for one MP4 per clip, not out.mp4" in capsys.readouterr().err
+    assert main(["make", "--each", str(clip)]) == 2
+    err = capsys.readouterr().err
+    assert "item 1 (" in err and "has no instruction" in err
+    assert main(["make", str(clip), "--cluster", "local", "-p", "x"]) == 2
+    assert "add --each" in capsys.readouterr().err
+    assert main(["make", str(clip)]) == 2
+    assert "--prompt" in capsys.readouterr().err
+
+
+def test_a_batch_list_reads_csv_and_json_with_paths_from_its_folder(tmp_path):
+    from musicmaker_nb.cli._commands import read_item_rows
+
+    (tmp_path / "list.csv").write_text("path,prompt\nclips/a.mp4,jazz\n/abs/b.mp4,\nhttps://x.test/c.mp4,rock\n")
+    rows = read_item_rows(tmp_path / "list.csv")
+    assert [(row["path"], row["prompt"]) for row in rows] == [
+        (str(tmp_path / "clips" / "a.mp4"), "jazz"), ("/abs/b.mp4", ""), ("https://x.test/c.mp4", "rock")]
+    (tmp_path / "list.json").write_text('[{"clip": "a.mp4", "prompt": "folk", "seed": 3}]')
+    assert read_item_rows(tmp_path / "list.json") == [{"clip": str(tmp_path / "a.mp4"), "prompt": "folk", "seed": 3}]
+    (tmp_path / "bad.json").write_text('{"clip": "a.mp4"}')
+    with pytest.raises(Exception, match="expected a JSON list of objects"):
+        read_item_rows(tmp_path / "bad.json")
+
+
+@pytest.mark.slow
+def test_each_makes_one_video_per_clip_and_fails_only_for_the_bad_one(capsys, tmp_path):
+    from tests.engine.conftest import make_clip
+
+    make_clip(tmp_path / "a.mp4", seconds=2.0)
+    (tmp_path / "b.mp4").write_text("not a video")
+    (tmp_path / "list.csv").write_text("path,prompt\na.mp4,calm piano\nb.mp4,\n")
+    code = main(["make", "--each", str(tmp_path / "list.csv"), "-p", "jazz", "-o", str(tmp_path / "out"),
+                 "--quality", "low", "--home", str(tmp_path / "home")])
+    out = capsys.readouterr().out
+    assert code == 1  # an item failed: the exit says so, the other video is there
+    assert (tmp_path / "out" / "a_music.mp4").stat().st_size > 10_000
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("a.mp4") and "ok" in lines[0] and "Calm" in lines[0]
+    assert lines[1].startswith("b.mp4") and "FAILED" in lines[1]
+    assert lines[-1] == "1 of 2 done, 1 failed"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import math
 import pathlib
 import sys
@@ -13,7 +16,7 @@ from typing import Any, Sequence, TextIO
 from ..protocol import MusicMakerError
 
 __all__ = ["demo", "make", "serve", "TextProgressBar", "progress_line", "demo_clip_args", "demo_seconds",
-           "input_argument", "DEMO_PROMPT", "DEMO_SECONDS"]
+           "input_argument", "read_item_rows", "results_table", "DEMO_PROMPT", "DEMO_SECONDS"]
 
 DEMO_PROMPT = "create an upbeat background track for my travel video"
 DEMO_SECONDS = (1.0, 300.0)  # the demo clip's shortest and longest length
@@ -107,7 +110,7 @@ def _export(session: Any, output: pathlib.Path, quality: str) -> pathlib.Path:
 
 
 def _score_and_export(args: argparse.Namespace, inputs: Sequence[Any], prompts: Sequence[str],
-                      quality: str) -> pathlib.Path:
+                      quality: str, *, output: pathlib.Path) -> pathlib.Path:
     """Connect, upload each input, say each prompt, export: the job both commands do."""
     session = _connect(args)
     try:
@@ -120,7 +123,7 @@ def _score_and_export(args: argparse.Namespace, inputs: Sequence[Any], prompts: 
         if session.draft is None or session.draft.find_track("bgm") is None:
             print("musicmaker: note: no music was added; the export has only the original sound. "
                   "Ask for it in words, e.g. --prompt 'add calm piano music'.", file=sys.stderr)
-        path = _export(session, args.output, quality)
+        path = _export(session, output, quality)
         print(session.summary())
         return path
     finally:
@@ -150,7 +153,7 @@ def demo(argv: Sequence[str]) -> int:
             clip = pathlib.Path(work) / "travel.mp4"
             print(f"Making a {args.seconds:g} s 1920x1080 test clip with ffmpeg ...", file=sys.stderr)
             run_ffmpeg(demo_clip_args(clip, args.seconds), what="making the demo clip")
-            path = _score_and_export(args, [clip], [args.prompt], "high")
+            path = _score_and_export(args, [clip], [args.prompt], "high", output=args.output)
     except (MusicMakerError, OSError) as error:
         return _fail(error)
     print(f"Wrote {path.resolve()}")
@@ -162,22 +165,102 @@ def make(argv: Sequence[str]) -> int:
         "Upload clips, ask for music (and any other edits) in words, export an MP4."))
     parser.add_argument("inputs", nargs="+", metavar="INPUT", type=input_argument,
                         help="video, audio or image files (or http(s) URLs)")
-    parser.add_argument("--prompt", "-p", required=True, action="append",
+    parser.add_argument("--prompt", "-p", action="append",
                         help="what to do, e.g. 'create calm piano music'; repeat for more requests")
-    parser.add_argument("-o", "--output", type=pathlib.Path, default=pathlib.Path("out.mp4"),
-                        help="where to write the MP4 (default %(default)s)")
+    parser.add_argument("-o", "--output", type=pathlib.Path,
+                        help="where to write the MP4 (default out.mp4), or with --each the folder for the "
+                             "MP4s (default musicmaker_batch)")
+    parser.add_argument("--each", action="store_true",
+                        help="one video per INPUT, each with its own music (a batch); an INPUT may also be a "
+                             ".csv or .json list of path,prompt rows (paths relative to that file)")
+    parser.add_argument("--cluster", metavar="ADDRESS",
+                        help="with --each: run the items on a Dask cluster (a scheduler address, or 'local'), "
+                             "without a server; needs pip install \"musicmaker-nb[dask]\"")
     parser.add_argument("--quality", choices=("high", "medium", "low"), default="high",
                         help="the export's video quality; medium and low make smaller files sooner "
                              "(default %(default)s)")
     parser.add_argument("--home", help="engine data directory (default: $MUSICMAKER_HOME or the user cache)")
     parser.add_argument("--base-url", help="use a running engine or the hosted service instead of an embedded one")
     args = parser.parse_args(list(argv))
+    if args.each:
+        return _make_each(parser, args)
+    if args.cluster:
+        parser.error("--cluster runs a batch: add --each")
+    if not args.prompt:
+        parser.error("say what music you want with --prompt, e.g. --prompt 'create calm piano music'")
     try:
-        path = _score_and_export(args, args.inputs, args.prompt, args.quality)
+        path = _score_and_export(args, args.inputs, args.prompt, args.quality, output=args.output or pathlib.Path("out.mp4"))
     except (MusicMakerError, OSError) as error:
         return _fail(error)
     print(f"Wrote {path.resolve()}")
     return 0
+
+
+def read_item_rows(path: pathlib.Path) -> list[dict[str, Any]]:
+    """The rows of a batch list: CSV with a header (``path,prompt``...) or a JSON list of objects.
+    Relative paths are taken from the list's own folder, where such lists usually sit."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".json":
+        rows = json.loads(text)
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise MusicMakerError(f"{path}: expected a JSON list of objects like {{\"path\": ..., \"prompt\": ...}}")
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    for row in rows:
+        for key in ("path", "source", "clip", "file"):
+            value = str(row.get(key) or "").strip()
+            if value and "://" not in value and not pathlib.Path(value).expanduser().is_absolute():
+                row[key] = str(path.parent / value)
+    return rows
+
+
+def _batch_inputs(inputs: Sequence[str]) -> list[Any]:
+    items: list[Any] = []
+    for given in inputs:
+        if pathlib.Path(given).suffix.lower() in (".csv", ".json"):
+            items += read_item_rows(pathlib.Path(given))
+        else:
+            items.append(given)
+    return items
+
+
+def results_table(frame: Any) -> str:
+    """The summary at the end of a batch: one line per item, what it became or why it failed."""
+    lines = []
+    for row in frame.itertuples(index=False):
+        failed = isinstance(row.error, str) and row.error
+        outcome = f"FAILED  {row.error}" if failed else f"ok      {row.output}  ({row.description})"
+        lines.append(f"{pathlib.Path(str(row.source)).name:<28} {row.seconds:6.1f} s  {outcome}")
+    failures = sum(1 for error in frame["error"] if isinstance(error, str) and error)
+    lines.append(f"{len(frame) - failures} of {len(frame)} done" + (f", {failures} failed" if failures else ""))
+    return "\n".join(lines)
+
+
+def _make_each(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.prompt and len(args.prompt) > 1:
+        parser.error("with --each, give one --prompt for all (or a prompt per row in a .csv/.json list)")
+    output = args.output or pathlib.Path("musicmaker_batch")
+    if output.suffix.lower() == ".mp4":
+        parser.error(f"with --each, -o is a folder for one MP4 per clip, not {output}")
+    prompt = args.prompt[0] if args.prompt else None
+    try:
+        items = _batch_inputs(args.inputs)
+        if args.cluster:
+            import musicmaker_nb
+
+            frame = musicmaker_nb.batch(items, output, prompt=prompt, cluster=args.cluster, quality=args.quality)
+        else:
+            session = _connect(args)
+            try:
+                frame = session.batch(items, prompt, out_dir=output, quality=args.quality)
+            finally:
+                session.close()
+    except ValueError as error:  # an item without a clip or an instruction
+        parser.error(str(error))
+    except (MusicMakerError, OSError) as error:
+        return _fail(error)
+    print(results_table(frame))
+    return 1 if any(isinstance(error, str) and error for error in frame["error"]) else 0
 
 
 def serve(argv: Sequence[str]) -> int:

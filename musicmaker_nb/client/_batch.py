@@ -61,8 +61,8 @@ def music_description(session: AsyncSession) -> str:
 def _plain(exc: BaseException) -> str:
     if isinstance(exc, MusicMakerError):
         return str(exc)
-    if isinstance(exc, OSError) and exc.filename:
-        return f"cannot read {exc.filename}: {exc.strerror or exc}"
+    if isinstance(exc, OSError):
+        return f"cannot read {exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -74,7 +74,7 @@ def _target(out_dir: Path, item: BatchItem) -> Path:
     return path if path.is_absolute() else out_dir / path
 
 
-async def _one_session(session: AsyncSession, item: BatchItem, out_dir: Path) -> BatchResult:
+async def _one_session(session: AsyncSession, item: BatchItem, out_dir: Path, quality: str) -> BatchResult:
     """An item in a session of its own: upload, say, export."""
     from ._records import RecordBook
     from ._session import AsyncSession as SessionType
@@ -88,7 +88,7 @@ async def _one_session(session: AsyncSession, item: BatchItem, out_dir: Path) ->
         await own.say(_with_seed(item))
         if own.draft is None or own.draft.find_track("bgm") is None:
             raise MusicMakerError(f"no music came back for {item.source}")
-        result.output = str(await own.export(_target(out_dir, item), warn_without_music=False))
+        result.output = str(await own.export(_target(out_dir, item), quality=quality, warn_without_music=False))
         result.description = music_description(own)
     except Exception as exc:  # one failing item never stops the others
         result.error = _plain(exc)
@@ -96,7 +96,7 @@ async def _one_session(session: AsyncSession, item: BatchItem, out_dir: Path) ->
     return result
 
 
-async def _same_session(session: AsyncSession, item: BatchItem, out_dir: Path) -> BatchResult:
+async def _same_session(session: AsyncSession, item: BatchItem, out_dir: Path, quality: str) -> BatchResult:
     """An item in the person's own session: upload, say, render just this clip with its music."""
     result, started = BatchResult(item.source, item.prompt), time.perf_counter()
     try:
@@ -109,7 +109,8 @@ async def _same_session(session: AsyncSession, item: BatchItem, out_dir: Path) -
         if draft.find_track("bgm") is None:
             raise MusicMakerError(f"no music came back for {item.source}")
         target = _target(out_dir, item)
-        result.output = str(await session.client.export(session.session_id, excerpt(draft, *span), target))
+        result.output = str(await session.client.export(session.session_id, excerpt(draft, *span), target,
+                                                         quality=quality))
         result.description = music_description(session)
     except Exception as exc:
         result.error = _plain(exc)
@@ -129,7 +130,7 @@ def _with_seed(item: BatchItem) -> str:
     return item.prompt if item.seed is None else f"{item.prompt} (seed {item.seed})"
 
 
-async def run_items(session: AsyncSession, items: list[BatchItem], out_dir: Path, *,
+async def run_items(session: AsyncSession, items: list[BatchItem], out_dir: Path, *, quality: str = "high",
                     on_result: ResultListener | None = None) -> list[BatchResult]:
     """Run every item; results in the items' order. ``on_result`` hears each as it finishes."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -140,12 +141,12 @@ async def run_items(session: AsyncSession, items: list[BatchItem], out_dir: Path
         return result
 
     if not session.client.is_engine:
-        return [heard(await _same_session(session, item, out_dir)) for item in items]
+        return [heard(await _same_session(session, item, out_dir, quality)) for item in items]
     health: dict[str, Any] = await session.client.health()
     limit = asyncio.Semaphore(max(1, int(health.get("render_workers") or 1)))
 
     async def run(item: BatchItem) -> BatchResult:
         async with limit:
-            return heard(await _one_session(session, item, out_dir))
+            return heard(await _one_session(session, item, out_dir, quality))
 
     return list(await asyncio.gather(*(run(item) for item in items)))

@@ -71,6 +71,8 @@ def check_upload_path(path: str | os.PathLike[str], formats: tuple[str, ...] | N
     """Refuse locally what the backend would refuse: a missing file, one over 200 MB, and one
     whose extension is not in ``formats`` (None: the backend decides by content, as the engine does)."""
     file = Path(path).expanduser()
+    if file.is_dir():
+        raise IsADirectoryError(f"{file} is a folder: upload the clips inside it (or Session.batch them)")
     if not file.is_file():
         raise FileNotFoundError(f"no such file to upload: {file}")
     extension = file.suffix.lower().lstrip(".")
@@ -464,7 +466,11 @@ class AsyncMusicMaker:
     ) -> Path:
         """Wait for a render (started now or before a restart) and download it."""
         overall = _phased(on_progress)
-        status = await self.wait_render(render_id, on_progress=overall(0.0, 0.9))
+        rendering = overall(0.0, 0.9)
+        if rendering is not None:  # the render's own "completed" is not the end: the file is still to be saved
+            render_phase = rendering
+            rendering = lambda fraction, status: render_phase(fraction, "saving" if status == "completed" else status)  # noqa: E731
+        status = await self.wait_render(render_id, on_progress=rendering)
         if status.local_path and is_loopback_url(self.base_url) and os.path.isfile(status.local_path):
             # The engine runs on this machine: link (or copy) its file rather than stream it over a socket.
             result = await asyncio.to_thread(copy_atomically, Path(status.local_path), Path(path).expanduser(),

@@ -269,7 +269,7 @@ class AsyncSession:
 
     async def batch(
         self, items: Iterable[Any], prompt: str | None = None, *, out_dir: str | os.PathLike[str] = "musicmaker_batch",
-        progress: bool = True, on_result: ResultListener | None = None,
+        quality: str = "high", progress: bool = True, on_result: ResultListener | None = None,
     ) -> pandas.DataFrame:
         """Give each clip its own music and its own render; one row per item, in order (source,
         prompt, output, description, seconds, error). ``items``: paths or URLs (with one
@@ -289,7 +289,7 @@ class AsyncSession:
                 on_result(result)
 
         try:
-            results = await run_items(self, todo, Path(out_dir), on_result=heard)
+            results = await run_items(self, todo, Path(out_dir), quality=quality, on_result=heard)
         finally:
             if bar is not None:
                 bar.close()

@@ -423,14 +423,15 @@ class Session:
 
     def batch(
         self, items: Iterable[Any], prompt: str | None = None, *, out_dir: str | os.PathLike[str] = "musicmaker_batch",
-        progress: bool = True, on_result: ResultListener | None = None,
+        quality: str = "high", progress: bool = True, on_result: ResultListener | None = None,
     ) -> pandas.DataFrame:
         """Give each clip its own music and its own render; one row per item, in order (source,
         prompt, output, description, seconds, error). ``items``: paths or URLs (with one
         ``prompt`` for all), ``(path, prompt)`` pairs, rows with ``path``/``prompt`` or a
         DataFrame. On the embedded engine items run side by side, one session each; on the
         hosted service one after another in this session. A failing item never stops the others."""
-        return _PORTAL.run(self.aio.batch(items, prompt, out_dir=out_dir, progress=progress, on_result=on_result))
+        return _PORTAL.run(self.aio.batch(items, prompt, out_dir=out_dir, quality=quality, progress=progress,
+                                                   on_result=on_result))
 
     def start_render(self, *, quality: str = "high", path: str | os.PathLike[str] | None = None) -> str:
         """Start exporting the current draft; the id survives a kernel restart (see ``resume``)."""
