@@ -25,7 +25,7 @@ def test_unknown_command_and_bad_bench_fail_with_usage(capsys):
     assert main(["dance"]) == 2
     assert "unknown command 'dance'" in capsys.readouterr().err
     assert main(["bench", "nothing"]) == 2
-    assert "musicmaker bench {music,engine}" in capsys.readouterr().err
+    assert "musicmaker bench {music,engine,batch}" in capsys.readouterr().err
     assert main([]) == 2
 
 
@@ -53,7 +53,7 @@ def test_every_option_says_what_it_does_and_its_default(capsys, argv, shown):
 def test_bench_help_lists_the_benches_and_succeeds():
     done = musicmaker("bench", "--help")
     assert done.returncode == 0 and done.stderr == ""
-    assert "musicmaker bench {music,engine}" in done.stdout
+    assert "musicmaker bench {music,engine,batch}" in done.stdout
     assert "  music " in done.stdout and "  engine " in done.stdout
 
 

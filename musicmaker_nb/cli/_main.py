@@ -19,13 +19,15 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
                    "list the SoundFonts found, the one the music uses, and how to get a better one"),
     "gallery": ("musicmaker_nb.music._gallery_cli", "main",
                 "render one short piece per style to an HTML page with players and spectrograms"),
-    "bench": ("", "", "benchmarks: 'bench music' or 'bench engine'"),
+    "bench": ("", "", "benchmarks: 'bench music', 'bench engine' or 'bench batch'"),
 }
 # bench -> the modules whose main() it runs in turn: the music's figures, then its agent's coverage
 _BENCHES = {"music": ("musicmaker_nb.music.bench", "musicmaker_nb.engine.agent.bench"),
-            "engine": ("musicmaker_nb.cli.bench_engine",)}
+            "engine": ("musicmaker_nb.cli.bench_engine",),
+            "batch": ("musicmaker_nb.cli.bench_batch",)}
 _BENCH_HELP = {"music": "the composer's adherence, distinctness, production and speed, then the agent's coverage",
-               "engine": "the engine's media, end-to-end, upload and many-sessions figures beside bare ffmpeg"}
+               "engine": "the engine's media, end-to-end, upload and many-sessions figures beside bare ffmpeg",
+               "batch": "many clips, each with its own prompt: in process, the engine's pool, Dask with 1 and 2 workers"}
 
 
 def _usage() -> str:

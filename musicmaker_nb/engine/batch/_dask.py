@@ -95,7 +95,8 @@ def run_batch(
         return results_frame(results)
     client, ours = _dask_client(cluster)
     try:
-        _show_dashboard(client)
+        if progress:
+            _show_dashboard(client)
         run = uuid.uuid4().hex[:8]
         futures = [client.submit(make_video, item, os.fspath(out_dir), quality=quality, pure=False,
                                  retries=_RETRIES, key=f"musicmaker-{run}-{number}")

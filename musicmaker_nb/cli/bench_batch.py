@@ -1,0 +1,161 @@
+"""musicmaker bench batch: many clips, each with its own prompt, four ways in one run.
+
+The same items (12 clips of 10 s at 1080p by default, each with its own prompt) are run:
+sequentially in this process (the pipeline called directly), through the embedded engine with
+its worker pool (Session.batch), and on a Dask LocalCluster with 1 and with 2 single-threaded
+worker processes (musicmaker_nb.batch). Targets: 2 Dask workers at least 1.7x faster than 1
+(on a 2-core machine), and Dask's overhead at most 5 % of the direct pipeline's time. The
+figures for a class (students x clips) follow from the per-item time measured here.
+
+Prints a table, then the figures as JSON (also written to --json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ..engine.media._ffmpeg import media_arg, run_ffmpeg
+from .bench_engine import Row, format_table
+
+__all__ = ["main", "PROMPTS", "class_estimate"]
+
+PROMPTS = (
+    "create an upbeat background track for my travel video",
+    "calm lo-fi for studying",
+    "epic cinematic score that builds to the end",
+    "funky groove for a fashion reel",
+    "happy ukulele tune for a family picnic",
+    "gentle lullaby",
+    "retro synthwave for a night drive",
+    "heroic fanfare for a graduation",
+    "dramatic tense chase, fast",
+    "motivational workout, high energy",
+    "jazz for a cafe scene",
+    "peaceful morning piano",
+)
+_PATTERNS = ("testsrc2", "smptehdbars", "rgbtestsrc", "yuvtestsrc")
+
+
+def _clip(path: Path, number: int, seconds: float) -> Path:
+    """10 s at 1080p with a scene cut in the middle: two test patterns one after the other."""
+    if path.exists():
+        return path
+    first, second = _PATTERNS[number % len(_PATTERNS)], _PATTERNS[(number + 1) % len(_PATTERNS)]
+    half = seconds / 2
+    run_ffmpeg(["-v", "error",
+                "-f", "lavfi", "-i", f"{first}=size=1920x1080:rate=30:duration={half}",
+                "-f", "lavfi", "-i", f"{second}=size=1920x1080:rate=30:duration={half}",
+                "-f", "lavfi", "-i", f"sine=f={220 + 20 * number}:sample_rate=48000:duration={seconds}",
+                "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0,format=yuv420p[v]", "-map", "[v]", "-map", "2:a",
+                "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-c:a", "aac", "-movflags", "+faststart",
+                "-y", media_arg(path)], what="making a test clip")
+    return path
+
+
+def class_estimate(per_item_s: float, cores: int, *, students: int = 30, clips_each: int = 5) -> dict[str, Any]:
+    """What a class needs, on paper, from one item's measured time on one core."""
+    items = students * clips_each
+    core_minutes = items * per_item_s / 60
+    return {"students": students, "clips_each": clips_each, "items": items, "per_item_s": round(per_item_s, 2),
+            "core_minutes": round(core_minutes, 1), "minutes_on_this_machine": round(core_minutes / cores, 1),
+            "cores_for_10_minutes": max(1, -(-round(core_minutes * 100) // 1000))}
+
+
+def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def _failures(frame: Any) -> int:
+    return int(sum(1 for error in frame["error"] if isinstance(error, str) and error))
+
+
+def _dask(items: list[Any], warm: Any, out: Path, workers: int, quality: str) -> tuple[float, Any]:
+    from distributed import Client, LocalCluster
+
+    from ..engine.batch import make_video, run_batch
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        client.run(make_video, warm, str(out / "warm"), quality=quality)  # every path starts warm: same rules
+        return _timed(lambda: run_batch(items, out, cluster=client, quality=quality, progress=False))
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="musicmaker bench batch", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clips", type=int, default=12, help="how many clips, each with its own prompt (12)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each 1080p clip (10)")
+    parser.add_argument("--quality", choices=("high", "medium", "low"), default="high", help="export quality (high)")
+    parser.add_argument("--work", help="folder for test media and outputs (kept); default a temporary one")
+    parser.add_argument("--json", help="also write the JSON figures to this file")
+    return parser.parse_args(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(sys.argv[1:] if argv is None else argv)
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="musicmaker-bench-batch-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    try:
+        clips = [_clip(work / f"clip{n:02d}.mp4", n, args.seconds) for n in range(args.clips)]
+        items = [(str(clip), PROMPTS[n % len(PROMPTS)]) for n, clip in enumerate(clips)]
+
+        from ..engine.batch import make_video, run_batch
+        from ..protocol._batch import BatchItem
+
+        # Imports, the SoundFont and compiled code load once per process: each way is timed warm.
+        warm = BatchItem(str(_clip(work / "warm.mp4", 0, 1.0)), "warm up", "warm_music.mp4")
+        make_video(warm, work / "warm", quality=args.quality)
+        direct_s, direct = _timed(lambda: run_batch(items, work / "direct", quality=args.quality, progress=False))
+        per_item = direct_s / len(items)
+        rows.append(Row("sequential, in process", direct_s, note=f"{per_item:.2f} s per item; "
+                        f"{_failures(direct)} failed", extra={"per_item_s": per_item}))
+
+        import musicmaker_nb
+
+        session = musicmaker_nb.connect(home=work / "home")
+        try:
+            workers = session.client.health().get("render_workers")
+            session.batch([warm], out_dir=work / "warm", quality=args.quality, progress=False)
+            engine_s, through = _timed(lambda: session.batch(items, out_dir=work / "engine", quality=args.quality,
+                                                             progress=False))
+        finally:
+            session.close()
+        rows.append(Row(f"engine, {workers} workers (Session.batch)", engine_s, direct_s,
+                        note=f"{_failures(through)} failed"))
+
+        one_s, one = _dask(items, warm, work / "dask1", 1, args.quality)
+        overhead = (one_s - direct_s) / direct_s
+        rows.append(Row("Dask, 1 worker process", one_s, direct_s, target="overhead <= 5 %", ok=overhead <= 0.05,
+                        note=f"overhead {overhead:+.1%} ({(one_s - direct_s) / len(items) * 1000:+.0f} ms per item); "
+                             f"{_failures(one)} failed", extra={"overhead": overhead}))
+        two_s, two = _dask(items, warm, work / "dask2", 2, args.quality)
+        speedup = one_s / two_s
+        same = list(two["music_sha256"]) == list(direct["music_sha256"])
+        rows.append(Row("Dask, 2 worker processes", two_s, direct_s, target=">= 1.7x faster than 1 worker",
+                        ok=speedup >= 1.7 and same,
+                        note=f"{speedup:.2f}x the 1-worker speed; music identical to in-process: {same}; "
+                             f"{_failures(two)} failed", extra={"speedup": speedup, "identical_music": same}))
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    print(format_table(rows))
+    cores = os.cpu_count() or 1
+    report = {"cores": cores, "clips": args.clips, "seconds": args.seconds, "quality": args.quality,
+              "rows": [{**asdict(row), "ratio": row.ratio} for row in rows],
+              "class": class_estimate(rows[0].extra["per_item_s"], cores) if rows else None}
+    text = json.dumps(report, indent=2, default=str)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+    return 0 if all(row.ok is not False for row in rows) else 1
