@@ -47,8 +47,10 @@ class TextProgressBar:
         final = float(fraction or 0.0) >= 1.0
         if line == self._last or (not final and now - self._drawn_at < 0.1):
             return
+        # a shorter line than the last (a queue's wait words shrink) must not leave the old tail behind
+        padding = " " * max(len(self._last) - len(line), 0)
         self._last, self._drawn_at = line, now
-        self.stream.write("\r" + line)
+        self.stream.write("\r" + line + padding)
         self.stream.flush()
 
     def close(self) -> None:

@@ -401,8 +401,8 @@ class AsyncMusicMaker:
             # Our engine holds the request until the job moves (long poll); the hosted service is
             # asked every 30 s as it requests.
             status = await self.render_status(render_id, wait_s=None if self._hosted else interval)
-            if on_progress is not None:
-                on_progress(status.progress, status.status)
+            if on_progress is not None:  # "12th in line, starts in about 3 min" where a shared engine says so
+                on_progress(status.progress, status.words)
             if status.status == "failed":
                 raise RenderError(f"render {render_id} failed: {status.error or 'no reason given'}", render_id=render_id)
             if status.status == "cancelled":

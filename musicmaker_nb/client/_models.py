@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -158,6 +159,20 @@ class RenderStatus:
     error: str | None = None
     local_path: str | None = None  # where a backend on this machine keeps the file
     long_poll: bool = False  # the backend held the request until something changed
+    queue_position: int | None = None  # 1 = next to start (a shared engine says so)
+    starts_in_s: float | None = None  # the backend's estimate, while queued
+    ends_in_s: float | None = None  # the backend's estimate, while queued or rendering
+
+    @property
+    def words(self) -> str:
+        """The status as a person reads it: '12th in line, starts in about 3 min' while queued on a
+        shared engine, 'rendering, about 40 s left', or the plain status."""
+        if self.status == "queued" and self.queue_position is not None:
+            text = f"{_ordinal(self.queue_position)} in line"
+            return text + (f", starts in about {_about(self.starts_in_s)}" if self.starts_in_s is not None else "")
+        if self.status == "rendering" and self.ends_in_s is not None:
+            return f"rendering, about {_about(self.ends_in_s)} left"
+        return self.status
 
     @property
     def done(self) -> bool:
@@ -187,7 +202,28 @@ class RenderStatus:
             error=error,
             local_path=_first(output, "path"),
             long_poll=bool(data.get("long_poll")),
+            queue_position=_int_or_none(data.get("queue_position")),
+            starts_in_s=_float_or_none(data.get("starts_in_s")),
+            ends_in_s=_float_or_none(data.get("ends_in_s")),
         )
+
+
+def _float_or_none(value: Any) -> float | None:
+    try:
+        number = None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and math.isfinite(number) and number >= 0 else None
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _about(seconds: float) -> str:
+    """A rough duration: '10 s', '3 min' (estimates are not worth more digits)."""
+    return f"{max(5, round(seconds / 5) * 5)} s" if seconds < 60 else f"{round(seconds / 60)} min"
 
 
 @dataclass(frozen=True)

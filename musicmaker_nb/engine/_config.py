@@ -90,7 +90,12 @@ class EngineConfig:
     token_ttl_s: float = TOKEN_TTL_S
     initial_credits: int = INITIAL_CREDITS
     generation_credits: int = GENERATION_CREDITS
-    render_workers: int = max(os.cpu_count() or 1, 1)
+    # Renders leave one core to chat (agent, composing, scene cuts): a class never waits on exports to talk.
+    render_workers: int = max((os.cpu_count() or 1) - 1, 1)
+    # Renders one token may have waiting in line; past it, a clear refusal (fair to the rest of a class).
+    max_queued_renders: int = 10
+    # Renders run at this lower CPU priority (os.nice), so interactive work is served first.
+    render_niceness: int = 10
     # A render interrupted this many times by engine stops is marked failed, not re-queued again.
     max_render_attempts: int = 3
     # A request body (JSON or upload) that sends no byte for this many seconds is dropped.

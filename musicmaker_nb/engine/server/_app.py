@@ -15,7 +15,8 @@ import json
 import logging
 import math
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 import anyio.to_thread
@@ -42,8 +43,9 @@ from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
 from ._bodies import BodyStream, chat_message, read_json
 from ._identity import IdentifyEngine
 from ._jobs import RenderQueue, draft_sources
+from ._load import ChatTimes
 
-__all__ = ["create_app", "Engine"]
+__all__ = ["create_app", "current_load", "Engine"]
 
 log = logging.getLogger(__name__)
 _GENERATED_BYTES_PER_S = 44100 * 2 * 2  # a generated track: 16-bit stereo WAV at 44.1 kHz
@@ -58,6 +60,7 @@ class Engine:
     queue: RenderQueue
     agent: AgentRunner
     limiter: RateLimiter
+    chat_times: ChatTimes = field(default_factory=ChatTimes)
 
 
 # -- plumbing --------------------------------------------------------------------------------
@@ -143,8 +146,14 @@ def _iso(timestamp: float) -> str:
 @_endpoint
 async def health(request: Request, engine: Engine) -> dict[str, Any]:
     warm = getattr(request.app.state, "warm", None)
+    load = current_load(engine)
     return {"status": "ok", "version": __version__, "engine": "musicmaker_nb",
-            "warm": bool(warm is not None and warm.is_set()), "render_workers": engine.config.render_workers}
+            "warm": bool(warm is not None and warm.is_set()), "render_workers": load["workers"], "load": load}
+
+
+def current_load(engine: Engine) -> dict[str, Any]:
+    """Renders queued, running and done, and chat reply times over the last 10 minutes."""
+    return {**asdict(engine.queue.load()), **engine.chat_times.summary()}
 
 
 @_endpoint
@@ -296,6 +305,7 @@ def _store_medium(store: Store, session_id: str, item: Received, info: Any) -> d
 # -- the agent ---------------------------------------------------------------------------------
 @_endpoint
 async def run_sse(request: Request, engine: Engine) -> Response:
+    started = time.monotonic()
     caller = await _caller(request, engine)
     body = await _json(request)
     message = chat_message(body)
@@ -319,8 +329,15 @@ async def run_sse(request: Request, engine: Engine) -> Response:
     if interpretation.cost_units:
         _check_room_for_music(engine.store, interpretation.cost_units, draft_ms)
     return EventSourceResponse(
-        engine.agent.stream(session, message, interpretation), ping=0, sep="\n",
+        _timed_chat(engine, started, engine.agent.stream(session, message, interpretation)), ping=0, sep="\n",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+async def _timed_chat(engine: Engine, started: float, events: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    """The agent's events, as they come; once they are all sent, the reply's time is counted."""
+    async for event in events:
+        yield event
+    engine.chat_times.add(time.monotonic() - started)
 
 
 def _check_room_for_music(store: Store, tracks: int, draft_ms: float) -> None:
@@ -340,8 +357,24 @@ def _render_item(engine: Engine, row: dict[str, Any], *, local: bool = False) ->
                   "format": "mp4"}
         if local:  # a client on this machine may copy the file instead of downloading it
             output["path"] = str(engine.store.path(row["output_path"]))
-    return {"id": row["id"], "status": row["status"], "progress": row["progress"], "output": output,
+    item = {"id": row["id"], "status": row["status"], "progress": row["progress"], "output": output,
             "error": row["error"], "sessionId": row["session_id"]}
+    return {**item, **_render_wait(engine, row)}
+
+
+def _render_wait(engine: Engine, row: dict[str, Any]) -> dict[str, Any]:
+    """Where a queued job is in line and when it should start and end; when a running one should
+    end. Estimates from the engine's measured render speed (engine extension, see docs/protocol.md)."""
+    if row["status"] == "queued":
+        wait = engine.queue.waits().get(row["id"])
+        if wait is not None:
+            return {"queue_position": wait.position, "starts_in_s": round(wait.starts_in_s, 1),
+                    "ends_in_s": round(wait.ends_in_s, 1)}
+    elif row["status"] == "rendering":
+        left = engine.queue.ends_in(row["id"])
+        if left is not None:
+            return {"ends_in_s": round(left, 1)}
+    return {}
 
 
 @_endpoint
@@ -374,9 +407,15 @@ async def start_render(request: Request, engine: Engine) -> dict[str, Any]:
         chosen = render_id if render_id and existing is None else new_id("render")
         return store.add_render(chosen, session["id"], caller["token"], draft.to_dict(), quality)
 
+    waiting = engine.queue.waiting_for(caller["token"])
+    if waiting >= engine.config.max_queued_renders and not (render_id and store.render(render_id)):
+        first = min((wait.starts_in_s for job, wait in engine.queue.waits().items()), default=30.0)
+        raise EngineError(Code.RATE_LIMITED, (
+            f"you have {waiting} exports waiting already, the most one person may queue on this shared engine: "
+            "wait for one to start (or cancel one), then export again"), retry_after=max(1.0, min(first, 60.0)))
     row = await anyio.to_thread.run_sync(create)
     if row["status"] == "queued":
-        engine.queue.submit(row["id"])
+        await anyio.to_thread.run_sync(engine.queue.submit, row["id"])
     return {"id": row["id"], "status": row["status"]}
 
 

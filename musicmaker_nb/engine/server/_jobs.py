@@ -1,4 +1,8 @@
-"""Render jobs: a queue in SQLite, a pool of worker threads sized to the cores.
+"""Render jobs: a queue in SQLite, worker threads that take them in a fair order.
+
+Renders are the heavy, patient work: their workers leave one core to chat (the agent, composing,
+scene cuts, previews), their ffmpeg runs at a lower CPU priority, and they are taken round-robin
+between tokens (``_fairness``), so one person's ten exports never queue in front of everyone.
 
 A job is ``queued`` -> ``rendering`` -> ``completed`` | ``failed``, or ``cancelled`` when the
 person cancels it while it is queued or rendering. When the engine stops, a running job is put
@@ -14,9 +18,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -24,8 +29,9 @@ from ...protocol import Draft, DraftError, MusicMakerError
 from .._config import EngineConfig
 from ..media._ffmpeg import RenderCancelled
 from ..store._store import Store, is_disk_full
+from ._fairness import FairQueue, RenderSpeed, Wait, estimate_waits
 
-__all__ = ["RenderQueue", "draft_sources", "PROGRESS_WRITE_S", "CANCEL_WAIT_S"]
+__all__ = ["RenderQueue", "QueueLoad", "draft_sources", "PROGRESS_WRITE_S", "CANCEL_WAIT_S"]
 
 log = logging.getLogger(__name__)
 PROGRESS_WRITE_S = 0.25  # how often progress reaches the database
@@ -57,20 +63,41 @@ class _Running:
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     cancelled: bool = False  # stopped because the person cancelled it (not by an engine stop)
+    started: float = field(default_factory=time.monotonic)
+    video_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class QueueLoad:
+    """The render queue at a glance, for ``/api/health`` and the serve command's log line."""
+
+    queued: int
+    running: int
+    done: int
+    workers: int
+    seconds_per_video_second: float
 
 
 class RenderQueue:
-    """Runs render jobs of one store on a thread pool."""
+    """Runs render jobs of one store on ``config.render_workers`` threads, in a fair order."""
 
     def __init__(self, store: Store, config: EngineConfig) -> None:
         self.store, self.config = store, config
-        self._pool = ThreadPoolExecutor(max_workers=config.render_workers, thread_name_prefix="musicmaker-render")
         # The lock makes a job's changes of status atomic with this table: a job is rendering
         # exactly while it is here, so a cancel either finds it here or finds its final status.
         self._running: dict[str, _Running] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._quota_hit: set[str] = set()  # jobs stopped because the storage quota ran out
+        self._line = FairQueue()  # queued jobs, guarded by _waiting
+        self._lengths: dict[str, float] = {}  # job -> seconds of video, for the estimates
+        self._waiting = threading.Condition()
+        self._speed = RenderSpeed()
+        self._done = 0
+        self._threads = [threading.Thread(target=self._serve, name=f"musicmaker-render-{n}", daemon=True)
+                         for n in range(max(1, config.render_workers))]
+        for thread in self._threads:
+            thread.start()
 
     def resume(self) -> None:
         """Queue again what a previous run left queued or rendering (or fail it, after too many tries)."""
@@ -84,8 +111,23 @@ class RenderQueue:
             self.submit(row["id"])
 
     def submit(self, render_id: str) -> None:
-        if not self._stopping.is_set():
-            self._pool.submit(self._work, render_id)
+        """Put a queued job in line, behind the jobs of its token and in turn with the others'."""
+        if self._stopping.is_set():
+            return
+        row = self.store.render(render_id)
+        if row is None:
+            return
+        with self._waiting:
+            if render_id in self._lengths:
+                return  # in line already (the same export sent twice)
+            self._lengths[render_id] = Draft.from_dict(json.loads(row["draft"])).duration_ms / 1000
+            self._line.put(row["token"], render_id)
+            self._waiting.notify()
+
+    def waiting_for(self, token: str) -> int:
+        """How many of this token's renders wait in line."""
+        with self._waiting:
+            return self._line.count(token)
 
     def stop(self) -> None:
         """Stop the workers; a render in progress goes back to ``queued`` for the next start."""
@@ -93,7 +135,53 @@ class RenderQueue:
         with self._lock:
             for running in self._running.values():
                 running.stop.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._waiting:
+            self._waiting.notify_all()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join()
+
+    def _serve(self) -> None:
+        """One worker: take the next job in the fair order, render it, again until the engine stops."""
+        _lower_priority(self.config.render_niceness)
+        while True:
+            with self._waiting:
+                while not self._stopping.is_set() and not len(self._line):
+                    self._waiting.wait()
+                if self._stopping.is_set():
+                    return
+                render_id = self._line.take()
+            if render_id is not None:
+                self._work(render_id)
+
+    # -- how long: the estimates a queued job's status carries ----------------------------------
+    def waits(self) -> dict[str, Wait]:
+        """Each queued job's place in line and when it should start and end, from the speed
+        the engine measured on its own finished renders."""
+        now = time.monotonic()
+        with self._lock:
+            running_left = [max(self._speed.estimate(job.video_s) - (now - job.started), 1.0)
+                            for job in self._running.values()]
+        with self._waiting:
+            order = self._line.order()
+            lengths = [self._speed.estimate(self._lengths.get(job, 0.0)) for job in order]
+        waits = estimate_waits(running_left, lengths, len(self._threads))
+        return dict(zip(order, waits))
+
+    def ends_in(self, render_id: str) -> float | None:
+        """The estimated seconds left of a running job."""
+        with self._lock:
+            job = self._running.get(render_id)
+            if job is None:
+                return None
+            return max(self._speed.estimate(job.video_s) - (time.monotonic() - job.started), 0.0)
+
+    def load(self) -> QueueLoad:
+        with self._waiting:
+            queued = len(self._line)
+        with self._lock:
+            running = len(self._running)
+        return QueueLoad(queued, running, self._done, len(self._threads), round(self._speed.seconds_per_second, 3))
 
     def cancel(self, render_id: str, wait_s: float = CANCEL_WAIT_S) -> None:
         """Cancel a queued or rendering job: it is ``cancelled`` at once (a restart leaves it so),
@@ -106,16 +194,21 @@ class RenderQueue:
             self.store.update_render(render_id, status="cancelled", error=None)
             running = self._running.get(render_id)
             if running is None:
-                return  # queued: its worker finds it no longer queued and leaves it
+                with self._waiting:  # queued: out of the line, so it holds no place in anyone's estimate
+                    self._line.remove(render_id)
+                    self._lengths.pop(render_id, None)
+                return
             running.cancelled = True
             running.stop.set()
         running.done.wait(wait_s)
 
     # -- one job ----------------------------------------------------------------------------
     def _work(self, render_id: str) -> None:
+        with self._waiting:
+            video_s = self._lengths.pop(render_id, 0.0)
         if self._stopping.is_set():
             return
-        running = _Running()
+        running = _Running(video_s=video_s)
         with self._lock:
             row = self.store.start_render_attempt(render_id)
             if row is None:
@@ -123,6 +216,8 @@ class RenderQueue:
             self._running[render_id] = running
         try:
             self._render(row, running)
+            self._speed.learn(video_s, time.monotonic() - running.started)
+            self._done += 1
         except Exception as exc:  # a worker must always leave the job in a final state
             self._finish_failed(row, running, exc)
         finally:
@@ -193,6 +288,17 @@ class RenderQueue:
 
     def _cleanup(self, render_id: str) -> None:
         self.store.path(f"renders/{render_id}.mp4").unlink(missing_ok=True)
+
+
+def _lower_priority(niceness: int) -> None:
+    """Nice this thread, and so the ffmpeg it starts (children inherit it). On Linux a thread has
+    its own niceness, so the engine's other threads (chat) keep theirs."""
+    if niceness <= 0 or not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except OSError:  # not allowed here (a locked-down container): renders then share the CPU evenly
+        log.debug("could not lower the render threads' priority", exc_info=True)
 
 
 def _first_line(exc: Exception) -> str:

@@ -15,12 +15,14 @@ import uvicorn
 
 from ...protocol import Routes
 from .._config import EngineConfig, default_home, llm_from_env
-from ._app import create_app
+from ._app import create_app, current_load
+from ._load import load_line
 
 __all__ = ["RunningEngine", "start", "make_config", "serve_forever"]
 
 _START_TIMEOUT_S = 30.0
 _STOP_TIMEOUT_S = 15.0
+LOAD_REPORT_S = 60.0  # how often `musicmaker serve` prints its load line
 
 
 def make_config(home: str | pathlib.Path | None = None, *, allow_private_urls: bool = False,
@@ -123,8 +125,20 @@ def start(*, home: str | pathlib.Path | None = None, host: str = "127.0.0.1", po
 def serve_forever(config: EngineConfig, host: str, port: int) -> None:
     """Serve in the foreground until Ctrl-C / SIGTERM (uvicorn's own signal handling)."""
     sock = _bind(host, port)
-    server = uvicorn.Server(_uvicorn_config(create_app(config), log_level="info"))
+    app = create_app(config)
+    server = uvicorn.Server(_uvicorn_config(app, log_level="info"))
+    stop = threading.Event()
+    threading.Thread(target=_report_load, args=(app, stop), name="musicmaker-load", daemon=True).start()
     try:
         server.run(sockets=[sock])
     finally:
+        stop.set()
         sock.close()
+
+
+def _report_load(app: Any, stop: threading.Event, every_s: float = LOAD_REPORT_S) -> None:
+    """Once a minute, one line a teacher can read: renders queued, running, done, and chat p95."""
+    while not stop.wait(every_s):
+        engine = getattr(app.state, "engine", None)
+        if engine is not None:
+            print(f"{time.strftime('%H:%M:%S')} {load_line(current_load(engine))}", flush=True)

@@ -157,9 +157,10 @@ def test_cancel_a_running_render(attacked: Witness, owner: Owner, long_clip: pat
 
 
 def test_cancel_a_queued_render(attacked: Witness, owner: Owner, long_clip: pathlib.Path) -> None:
-    """Every worker (one per core) busy, so the next job waits in the queue; cancelled there, it never runs."""
+    """Every render worker busy, so the next job waits in the queue; cancelled there, it never runs."""
     home, media_id = attacked.running.home, upload(owner, long_clip)
-    busy = [start(owner, long_draft(media_id)) for _ in range(os.cpu_count() or 1)]
+    workers = httpx.get(attacked.base_url + "/api/health", timeout=30, trust_env=False).json()["data"]["render_workers"]
+    busy = [start(owner, long_draft(media_id)) for _ in range(workers)]
     for render_id in busy:
         wait_status(owner, render_id, ("rendering",))
     queued = start(owner, long_draft(media_id))
