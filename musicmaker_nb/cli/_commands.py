@@ -275,7 +275,12 @@ def serve(argv: Sequence[str]) -> int:
     parser.add_argument("--allow-private-urls", action="store_true",
                         help="let URL uploads fetch from loopback and private addresses")
     parser.add_argument("--quota-mb", type=float, help="most megabytes the engine may keep in its data directory")
-    parser.add_argument("--workers", type=int, help="render workers (default: one per core)")
+    parser.add_argument("--workers", type=int,
+                        help="render workers (default: one less than the cores, so chat always has one)")
+    parser.add_argument("--max-queued", type=int,
+                        help="exports one token may have waiting (default 10); past it, a clear refusal")
+    parser.add_argument("--nice", type=int,
+                        help="CPU niceness of the renders, 0 to 19 (default 10: chat and previews come first)")
     args = parser.parse_args(list(argv))
     from ..engine.server._server import make_config, serve_forever
 
@@ -284,6 +289,12 @@ def serve(argv: Sequence[str]) -> int:
         settings["quota_bytes"] = int(args.quota_mb * 1024 * 1024)
     if args.workers:
         settings["render_workers"] = args.workers
+    if args.max_queued:
+        settings["max_queued_renders"] = args.max_queued
+    if args.nice is not None:
+        if not 0 <= args.nice <= 19:
+            parser.error(f"--nice must be 0 to 19, got {args.nice}")
+        settings["render_niceness"] = args.nice
     config = make_config(args.home, allow_private_urls=args.allow_private_urls, **settings)
     print(f"Music Maker engine on http://{args.host}:{args.port} (data in {config.home}); Ctrl-C stops it.",
           file=sys.stderr, flush=True)

@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 from ..engine.media._ffmpeg import media_arg, run_ffmpeg
 from .bench_engine import Row, format_table
 
-__all__ = ["main", "PROMPTS", "class_estimate"]
+__all__ = ["main", "PROMPTS", "class_estimate", "scene_clip"]
 
 PROMPTS = (
     "create an upbeat background track for my travel video",
@@ -45,15 +45,15 @@ PROMPTS = (
 _PATTERNS = ("testsrc2", "smptehdbars", "rgbtestsrc", "yuvtestsrc")
 
 
-def _clip(path: Path, number: int, seconds: float) -> Path:
-    """10 s at 1080p with a scene cut in the middle: two test patterns one after the other."""
+def scene_clip(path: Path, number: int, seconds: float, size: str = "1920x1080") -> Path:
+    """A clip with a scene cut in the middle: two test patterns one after the other, and a tone."""
     if path.exists():
         return path
     first, second = _PATTERNS[number % len(_PATTERNS)], _PATTERNS[(number + 1) % len(_PATTERNS)]
     half = seconds / 2
     run_ffmpeg(["-v", "error",
-                "-f", "lavfi", "-i", f"{first}=size=1920x1080:rate=30:duration={half}",
-                "-f", "lavfi", "-i", f"{second}=size=1920x1080:rate=30:duration={half}",
+                "-f", "lavfi", "-i", f"{first}=size={size}:rate=30:duration={half}",
+                "-f", "lavfi", "-i", f"{second}=size={size}:rate=30:duration={half}",
                 "-f", "lavfi", "-i", f"sine=f={220 + 20 * number}:sample_rate=48000:duration={seconds}",
                 "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0,format=yuv420p[v]", "-map", "[v]", "-map", "2:a",
                 "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-c:a", "aac", "-movflags", "+faststart",
@@ -107,14 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
     try:
-        clips = [_clip(work / f"clip{n:02d}.mp4", n, args.seconds) for n in range(args.clips)]
+        clips = [scene_clip(work / f"clip{n:02d}.mp4", n, args.seconds) for n in range(args.clips)]
         items = [(str(clip), PROMPTS[n % len(PROMPTS)]) for n, clip in enumerate(clips)]
 
         from ..engine.batch import make_video, run_batch
         from ..protocol._batch import BatchItem
 
         # Imports, the SoundFont and compiled code load once per process: each way is timed warm.
-        warm = BatchItem(str(_clip(work / "warm.mp4", 0, 1.0)), "warm up", "warm_music.mp4")
+        warm = BatchItem(str(scene_clip(work / "warm.mp4", 0, 1.0)), "warm up", "warm_music.mp4")
         make_video(warm, work / "warm", quality=args.quality)
         direct_s, direct = _timed(lambda: run_batch(items, work / "direct", quality=args.quality, progress=False))
         per_item = direct_s / len(items)

@@ -218,12 +218,13 @@ def _free_port() -> int:
 class _EngineProcess:
     """``musicmaker serve`` in a child process, so that its memory is its own."""
 
-    def __init__(self, home: Path, workers: int | None = None) -> None:
+    def __init__(self, home: Path, workers: int | None = None, extra: Sequence[str] = ()) -> None:
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "musicmaker_nb", "serve", "--home", str(home), "--port", str(self.port)]
         if workers:
             command += ["--workers", str(workers)]
+        command += list(extra)
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait_ready()
 
