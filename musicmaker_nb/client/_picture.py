@@ -20,7 +20,7 @@ from ..protocol import Draft
 from ._facts import Clip, Cut, Lane, Music, TimelineFacts, clock, read_timeline
 from ._models import Media
 
-__all__ = ["timeline_svg", "draw_timeline", "svg_text", "SECTION_COLOURS", "DEFAULT_WIDTH", "MIN_WIDTH"]
+__all__ = ["timeline_svg", "draw_timeline", "svg_text", "fit_text", "SECTION_COLOURS", "DEFAULT_WIDTH", "MIN_WIDTH"]
 
 DEFAULT_WIDTH = 1000
 MIN_WIDTH = 320
@@ -91,12 +91,15 @@ class _Page:
         return self.left + min(max(time_s, 0.0), self.duration_s) * self.px_per_s
 
     def fit(self, text: str, room_px: float, size: float | None = None) -> str:
-        """``text`` cut (with …) to what fits in ``room_px``; empty when not even two letters fit."""
-        per_char = 0.58 * (size or self.font)
-        fits = int(room_px / per_char)
-        if len(text) <= fits:
-            return text
-        return text[: fits - 1].rstrip() + "…" if fits >= 3 else ""
+        return fit_text(text, room_px, size or self.font)
+
+
+def fit_text(text: str, room_px: float, size: float) -> str:
+    """``text`` cut (with …) to what fits in ``room_px`` at font ``size``; empty when not even two letters fit."""
+    fits = int(room_px / (0.58 * size))
+    if len(text) <= fits:
+        return text
+    return text[: fits - 1].rstrip() + "…" if fits >= 3 else ""
 
 
 def draw_timeline(facts: TimelineFacts, *, width: int = DEFAULT_WIDTH, playhead_s: float | None = None,

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import numpy as np
 
-from ..client._facts import Section, clock
-from ..client._picture import SECTION_COLOURS, svg_text
+from ..client._facts import Section
+from ..client._picture import SECTION_COLOURS, fit_text, svg_text
 
 if TYPE_CHECKING:
     from ..client._client import AsyncMusicMaker
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 FLOOR_LUFS = -70.0  # BS.1770's absolute gate: silence reads as this
-_LOUDNESS_SCALE = (-40.0, 0.0)  # the LUFS range the loudness band shows
+_LOUDNESS_SCALE = (-40.0, -5.0)  # the LUFS range the loudness band shows
 _FONT = "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 
 
@@ -151,12 +151,13 @@ def music_picture_svg(env: Envelope, loudness: Loudness, sections: Iterable[Sect
     def x(time_s: float) -> float:
         return left + (right - left) * min(max(time_s, 0.0), duration) / duration
 
-    wave_top, wave_h, loud_top, loud_h = 22.0, 70.0, 100.0, 46.0
+    wave_top, wave_h, loud_top, loud_h = 22.0, 64.0, 92.0, 54.0
     parts = [f'<rect x="0" y="0" width="{width}" height="170" rx="4" fill="#ffffff"/>']
+    legend = f"loudness, LUFS ({loudness.window_s:g} s)"
+    parts.append(svg_text(width - 8, 15, legend, size=font - 1, fill="#bc4c00", anchor="end"))
     if title:
-        parts.append(svg_text(8, 15, title, size=font, weight="600", cls="mm-music-title"))
-    parts.append(svg_text(width - 8, 15, f"loudness (LUFS, {loudness.window_s:g} s windows)", size=font - 1,
-                          fill="#57606a", anchor="end"))
+        room = width - 24 - 0.58 * (font - 1) * len(legend)
+        parts.append(svg_text(8, 15, fit_text(title, room, font), size=font, weight="600", cls="mm-music-title"))
     for section in _sections(sections):
         x0, x1 = x(section.start_s), x(section.end_s)
         colour = SECTION_COLOURS.get(section.name.lower(), "#e8e8e8")
@@ -169,7 +170,8 @@ def music_picture_svg(env: Envelope, loudness: Loudness, sections: Iterable[Sect
     for n in range(int(duration // _tick_step(duration, right - left)) + 1):
         time_s = n * _tick_step(duration, right - left)
         anchor = "start" if n == 0 else "end" if x(time_s) > right - 20 else "middle"
-        parts.append(svg_text(x(time_s), 164, clock(time_s), size=font - 2, fill="#57606a", anchor=anchor))
+        label = f"{int(time_s // 60)}:{int(time_s % 60):02d}"
+        parts.append(svg_text(x(time_s), 164, label, size=font - 2, fill="#57606a", anchor=anchor))
     label = html.escape(title or "the music")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="mm-music-svg" viewBox="0 0 {width} 170" width="100%" '
             f'role="img" aria-label="Waveform and loudness of {label}" '
