@@ -218,9 +218,9 @@ def _media_name(segment: Segment, known: Mapping[str, Media], fallback: str) -> 
 
 def _music(segment: Segment, item: Mapping[str, Any] | None) -> Music:
     item = item or {}
-    plan = item.get("plan") if isinstance(item.get("plan"), Mapping) else {}
-    summary = (segment.meta or {}).get("plan") if isinstance((segment.meta or {}).get("plan"), Mapping) else {}
-    name = segment.label or item.get("description") or item.get("prompt") or (segment.meta or {}).get("prompt")
+    meta = segment.meta or {}
+    plan, summary = _mapping(item.get("plan")), _mapping(meta.get("plan"))  # the whole plan; the segment's summary
+    name = segment.label or item.get("description") or item.get("prompt") or meta.get("prompt")
     clip = _clip(segment, str(name or "music"))
     tempo = _number(plan.get("tempo_bpm"))
     details = _details(tempo or _number(summary.get("tempo_bpm")) or _number(item.get("tempo_bpm")),
@@ -238,6 +238,10 @@ def _music(segment: Segment, item: Mapping[str, Any] | None) -> Music:
     return Music(clip, details, sections, tempo, per_bar, to_timeline + float(plan.get("offset_s") or 0))
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _details(tempo: float | None, key: Any, meter: Any) -> str:
     return " · ".join(bit for bit in (f"{tempo:.4g} BPM" if tempo else "", str(key or ""), str(meter or "")) if bit)
 
@@ -253,8 +257,7 @@ def _number(value: Any) -> float | None:
 def _plan_of(music: Music | None, generated: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
     if music is None:
         return {}
-    plan = generated.get(music.clip.media_id or "", {}).get("plan")
-    return plan if isinstance(plan, Mapping) else {}
+    return _mapping(generated.get(music.clip.media_id or "", {}).get("plan"))
 
 
 def _plan_cuts(music: Music, plan: Mapping[str, Any]) -> list[Cut]:

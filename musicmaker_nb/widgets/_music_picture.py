@@ -112,7 +112,7 @@ def read_wav(path: str | os.PathLike[str]) -> tuple[np.ndarray, int]:
         bytes24 = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3)
         raw = np.concatenate([np.zeros((len(bytes24), 1), np.uint8), bytes24], axis=1).tobytes()
         width = 4
-    kinds = {1: np.uint8, 2: np.dtype("<i2"), 4: np.dtype("<i4")}
+    kinds: dict[int, np.dtype[Any]] = {1: np.dtype(np.uint8), 2: np.dtype("<i2"), 4: np.dtype("<i4")}
     if width not in kinds:
         raise ValueError(f"{path}: {8 * width}-bit samples are not PCM this reader knows")
     data = np.frombuffer(raw, dtype=kinds[width]).astype(np.float64)

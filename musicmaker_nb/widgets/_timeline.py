@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+from pathlib import Path
 from typing import Any, Coroutine
 
 import anywidget
@@ -182,15 +183,14 @@ class TimelineView(w.VBox):
         wanted = {clip.media_id: (sources[clip.media_id], thumbnail_time(clip))
                   for lane in timeline.facts.lanes if lane.kind == "video"
                   for clip in lane.clips if clip.media_id in sources and clip.media_id not in self._images}
-        wanted = {key: job for key, job in wanted.items() if key and not self._thumbnails.cached(*job)[0]}
+        wanted = {key: job for key, job in wanted.items() if not self._thumbnails.cached(*job)[0]}
         if wanted:
-            self._submit(self._take_thumbnails(wanted))
+            self._submit(self._take_thumbnails(self._thumbnails, wanted))
 
-    async def _take_thumbnails(self, wanted: dict[str | None, tuple[Any, float]]) -> None:
-        assert self._thumbnails is not None
+    async def _take_thumbnails(self, thumbnails: Thumbnails, wanted: dict[str, tuple[Path, float]]) -> None:
         for media_id, (path, at_s) in wanted.items():
-            url = await asyncio.to_thread(self._thumbnails.take, path, at_s)
-            if url and media_id:
+            url = await asyncio.to_thread(thumbnails.take, path, at_s)
+            if url:
                 self._images[media_id] = url
         self._draw()
 
