@@ -223,3 +223,12 @@ def test_the_music_picture_draws_waveform_loudness_and_sections():
     line = next(e for e in root.iter(f"{SVG}polyline") if e.get("class") == "mm-loudness")
     heights = [float(point.split(",")[1]) for point in line.get("points").split()]
     assert heights[5] > heights[-5]  # louder is higher up
+
+
+def test_the_music_details_do_not_repeat_its_name():
+    named = known_draft()
+    engine_named = Draft.from_dict({**named.to_dict(), "t": [
+        named.to_dict()["t"][0],
+        {"tt": 1, "m": {"name": "BGM", "role": "bgm"}, "sg": [
+            {"id": "sg3", "src": "gen_abc123", "s": 0, "d": 20000, "m": {"label": "Happy pop, 120 BPM, A minor"}}]}]})
+    assert "Happy pop, 120 BPM, A minor · 4/4" in texts(timeline_svg(engine_named, MEDIA, GENERATED))

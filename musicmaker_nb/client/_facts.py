@@ -223,7 +223,7 @@ def _music(segment: Segment, item: Mapping[str, Any] | None) -> Music:
     name = segment.label or item.get("description") or item.get("prompt") or meta.get("prompt")
     clip = _clip(segment, str(name or "music"))
     tempo = _number(plan.get("tempo_bpm"))
-    details = _details(tempo or _number(summary.get("tempo_bpm")) or _number(item.get("tempo_bpm")),
+    details = _details(clip.name, tempo or _number(summary.get("tempo_bpm")) or _number(item.get("tempo_bpm")),
                        plan.get("key_name") or summary.get("key") or item.get("key"), plan.get("meter"))
     if tempo is None:
         return Music(clip, details)
@@ -242,8 +242,11 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _details(tempo: float | None, key: Any, meter: Any) -> str:
-    return " · ".join(bit for bit in (f"{tempo:.4g} BPM" if tempo else "", str(key or ""), str(meter or "")) if bit)
+def _details(name: str, tempo: float | None, key: Any, meter: Any) -> str:
+    """``120 BPM · A minor · 4/4``, less what the music's name already says (the engine's names
+    read "Happy pop, 120 BPM, Bb major")."""
+    bits = (f"{tempo:.4g} BPM" if tempo else "", str(key or ""), str(meter or ""))
+    return " · ".join(bit for bit in bits if bit and bit.lower() not in name.lower())
 
 
 def _number(value: Any) -> float | None:
