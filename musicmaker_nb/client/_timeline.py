@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from ..protocol import Draft
 from ._facts import Cut, Section, TimelineFacts, clock, read_timeline
 from ._models import Media
-from ._picture import draw_timeline
+from ._picture import DEFAULT_WIDTH, draw_timeline
 
 if TYPE_CHECKING:
     import pandas
@@ -69,7 +69,7 @@ class Timeline:
         bits = [self.facts.frame_text, clock(self.facts.duration_s), self.draft.summary()]
         return " · ".join(bit for bit in bits if bit)
 
-    def svg(self, *, width: int = 1000, playhead_s: float | None = None,
+    def svg(self, *, width: int = DEFAULT_WIDTH, playhead_s: float | None = None,
             thumbnails: Mapping[str, str] | None = None) -> str:
         """The picture, laid out for ``width`` pixels (it scales down to narrower containers)."""
         aspects = {m.id: m.width / m.height for m in self.media if m.width and m.height}
@@ -86,6 +86,6 @@ class Timeline:
             f'<div class="{scope}" style="container-type:inline-size">'
             f"<style>@container (max-width: {_NARROW_PX}px) {{ .{scope} .mm-wide {{ display: none !important }}"
             f" .{scope} .mm-narrow {{ display: block !important }} }}</style>"
-            f'<div class="mm-wide">{self.svg(width=1000)}</div>'
+            f'<div class="mm-wide">{self.svg()}</div>'
             f'<div class="mm-narrow" style="display:none">{self.svg(width=_NARROW_PX - 30)}</div></div>'
         )

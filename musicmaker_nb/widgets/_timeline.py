@@ -207,8 +207,8 @@ class TimelineView(w.VBox):
     async def _measure_music(self, media_id: str, url: str) -> None:
         try:
             self._curves[media_id] = await fetch_music_curves(self.session.aio.client, url)
-        except Exception:  # a picture that cannot be made must not break the timeline
-            _log.warning("could not draw the music %s", media_id, exc_info=True)
+        except Exception:  # e.g. a hosted service's MP3: the timeline stays, without this picture
+            _log.info("no picture of the music %s", media_id, exc_info=True)
             return
         self._draw_music(self.timeline())
 

@@ -186,3 +186,14 @@ def test_only_local_uploads_have_a_source_for_thumbnails(video):
     media = [mm.Media("a", source=str(video)), mm.Media("b", source="https://example.test/b.mp4"),
              mm.Media("c", source=str(video), kind="audio"), mm.Media("d")]
     assert local_sources(media) == {"a": video}
+
+
+def test_music_this_client_cannot_read_leaves_the_timeline_without_its_picture(session, service, video):
+    view = TimelineView(session)
+    session.upload(video)
+    with_music(service, session)
+    service.sessions[session.session_id]["generated"][0]["url"] = "/files/gen_1.mp3"  # not a WAV
+    session.say("uplifting music")
+    view.wait(30)
+    assert view.music.layout.display == "none"
+    assert "chorus · 2 bars" in texts(view.canvas.svg)
