@@ -44,7 +44,7 @@ async def test_upload_then_say_streams_text_and_updates_the_timeline(session, cl
     assert reply.text.startswith("Added an upbeat track. Click the Export button [run session.export()")
     assert reply.tool_calls == ("generate_music",)
     assert "added BGM: Upbeat pop (0-10s, 35%)" in reply.changes
-    assert list(session.timeline["label"]) == ["city.mp4", "Upbeat pop"]
+    assert list(session.timeline.frame["label"]) == ["city.mp4", "Upbeat pop"]
     assert [turn.role for turn in session.conversation] == ["user", "assistant"]
 
 

@@ -68,11 +68,11 @@ async def _no_wait(seconds):
 def test_quick_start_in_a_plain_script(service, clip, tmp_path):
     session, reply, path = _quick_start(service, clip, tmp_path / "out.mp4")
     assert "upbeat" in reply.text
-    assert list(session.timeline["label"]) == ["trip.mov", "Upbeat pop"]
+    assert list(session.timeline.frame["label"]) == ["trip.mov", "Upbeat pop"]
     assert path.exists()
     assert "BGM: Upbeat pop" in session.summary()
     html = session._repr_html_()
-    assert "trip.mov" in html and "<table" in html and "Upbeat pop" in html
+    assert "trip.mov" in html and "<svg" in html and "Upbeat pop" in html  # the timeline's picture
     assert reply._repr_markdown_().startswith("Added an upbeat track.")
     assert mm.Session.resume is mm.resume
 

@@ -27,6 +27,7 @@ from ._intent import Action, GuiHint, route, translate_gui
 from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, TokenInfo, Turn
 from ._session import AsyncSession, NoMusicWarning
 from ._sync import MusicMaker, Session
+from ._timeline import Timeline
 
 __all__ = [
     "connect",
@@ -40,6 +41,7 @@ __all__ = [
     "AsyncSession",
     "NoMusicWarning",
     "Session",
+    "Timeline",
     "Media",
     "Credits",
     "State",

@@ -22,6 +22,21 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def _times_ms(values: Any) -> tuple[float, ...]:
+    """A list of times in ms; anything that is not a finite number is left out."""
+    if not isinstance(values, (list, tuple)):
+        return ()
+    times = []
+    for value in values:
+        try:
+            time_ms = float(value)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(time_ms) and time_ms >= 0:
+            times.append(time_ms)
+    return tuple(sorted(times))
+
+
 @dataclass(frozen=True)
 class TokenInfo:
     token: str
@@ -51,6 +66,7 @@ class Media:
     height: int | None = None
     size_bytes: int | None = None
     source: str | None = None  # the local path or URL it was uploaded from, when this client uploaded it
+    scene_cuts_ms: tuple[float, ...] = ()  # where the picture cuts, from the medium's start, when the backend says
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -66,6 +82,7 @@ class Media:
             width=_int_or_none(_first(data, "width", "w")),
             height=_int_or_none(_first(data, "height", "h")),
             size_bytes=_int_or_none(_first(data, "size_bytes", "size")),
+            scene_cuts_ms=_times_ms(_first(data, "scene_cuts_ms", "sceneCutsMs", default=())),
             raw=dict(data),
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import re
@@ -28,6 +29,7 @@ from ._constants import HEARTBEAT_NOTICE_S
 from ._intent import Action, route, translate_gui
 from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, Turn
 from ._records import RecordBook, SessionRecord
+from ._timeline import Timeline
 
 if TYPE_CHECKING:
     import pandas
@@ -81,6 +83,7 @@ class AsyncSession:
         self.media: tuple[Media, ...] = ()
         self.draft: Draft | None = None
         self.generated_media: list[dict] = []
+        self.video_infos: list[dict] = []  # the media as the backend lists them (with their scene cuts)
         self._listeners: list[ChangeListener] = []
         self.conversation: list[Turn] = []
         self.render_ids: list[str] = []
@@ -122,15 +125,23 @@ class AsyncSession:
         import html
 
         media = ", ".join(html.escape(m.describe()) for m in self.media) or "none yet"
-        table = self.timeline.to_html(index=False, na_rep="") if self.draft and self.draft.tracks else ""
+        table = self.timeline._repr_html_() if self.draft and self.draft.tracks else ""
         return (f"<div><b>Music Maker session</b> <code>{html.escape(self.session_id)}</code><br>"
                 f"Media: {media}<br>{html.escape(self.summary())}{table}</div>")
 
     # -- looking -----------------------------------------------------------------------------
     @property
-    def timeline(self) -> pandas.DataFrame:
-        """The draft as a table, one row per segment."""
-        return (self.draft or Draft()).to_frame()
+    def timeline(self) -> Timeline:
+        """The draft as a picture in the notebook (lanes, music sections and beats, the scene cuts on or
+        off the beat, titles, the frame); ``timeline.frame`` is the table, one row per segment."""
+        return Timeline(self.draft, self._known_media(), self.generated_media)
+
+    def _known_media(self) -> list[Media]:
+        """The media the backend lists, with what this client knows of its own uploads (their source)."""
+        listed = {item.id: item for item in (Media.from_payload(info) for info in self.video_infos)}
+        mine = {item.id: item for item in self.media}
+        return [dataclasses.replace(mine[key], scene_cuts_ms=listed[key].scene_cuts_ms or mine[key].scene_cuts_ms)
+                if key in mine and key in listed else mine.get(key) or listed[key] for key in {**mine, **listed}]
 
     def summary(self) -> str:
         return self.draft.summary() if self.draft else "Timeline (0 tracks): empty (upload a clip to begin)"
@@ -143,9 +154,9 @@ class AsyncSession:
     async def state(self) -> State:
         """Read the session state from the backend and keep its draft."""
         state = await self.client.state(self.session_id)
-        changed = (state.draft, state.generated_media) != (self.draft, self.generated_media)
-        self.draft = state.draft
-        self.generated_media = state.generated_media
+        seen = (state.draft, state.generated_media, state.video_infos)
+        changed = seen != (self.draft, self.generated_media, self.video_infos)
+        self.draft, self.generated_media, self.video_infos = seen
         if changed:
             self._changed()
         return state
@@ -346,7 +357,7 @@ class AsyncSession:
         """Begin a new session on the same backend (for 1002, or to start over)."""
         info = await self.client.create_session(language=language)
         self.session_id, self.task_id = info.session_id, info.task_id
-        self.media, self.draft, self.generated_media = (), None, []
+        self.media, self.draft, self.generated_media, self.video_infos = (), None, [], []
         self.conversation.append(Turn("assistant", f"Started a new session ({self.session_id})."))
         self._pending.clear()
         self._remember()

@@ -29,10 +29,9 @@ from ._models import Credits, Media, RenderStatus, Reply, SessionInfo, State, To
 from ._batch import ResultListener
 from ._session import AsyncSession, ChangeListener
 from ._sse import StreamItem
+from ._timeline import Timeline
 
 if TYPE_CHECKING:
-    import pandas
-
     from ..widgets import MusicMakerApp  # annotation only: at run time widgets import us, not the reverse
 
 __all__ = ["LoopThread", "portal", "MusicMaker", "Session"]
@@ -358,6 +357,11 @@ class Session:
         return self.aio.generated_media
 
     @property
+    def video_infos(self) -> list[dict[str, Any]]:
+        """The media as the backend lists them in the state (with their scene cuts, when it finds them)."""
+        return self.aio.video_infos
+
+    @property
     def conversation(self) -> list[Turn]:
         """What was said, in order."""
         return self.aio.conversation
@@ -369,8 +373,9 @@ class Session:
 
     # -- looking -----------------------------------------------------------------------------
     @property
-    def timeline(self) -> pandas.DataFrame:
-        """The draft as a table, one row per segment."""
+    def timeline(self) -> Timeline:
+        """The draft as a picture in the notebook (lanes, music sections and beats, the scene cuts on or
+        off the beat, titles, the frame); ``timeline.frame`` is the table, one row per segment."""
         return self.aio.timeline
 
     def summary(self) -> str:

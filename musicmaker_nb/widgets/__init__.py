@@ -1,17 +1,18 @@
 """The notebook app: upload, prompt, timeline, player and export widgets, and variant comparison.
 
-ipywidgets 8 only, no custom JavaScript. ``MusicMakerApp(session)`` composes the parts; each
-part also works alone with a session.
+ipywidgets 8, and anywidget for the few parts that need a line of JavaScript (the timeline's
+playhead). ``MusicMakerApp(session)`` composes the parts; each part also works alone with a session.
 """
 
 from ._app import MusicMakerApp
 from ._compare import Variant, VariantGrid, compare
 from ._export import ExportPanel
 from ._header import StatusBar
+from ._music_picture import fetch_music_curves, music_curves, music_picture_svg
 from ._player import Player
 from ._progress import ProgressBar
 from ._prompt import EXAMPLE_PROMPTS, PromptPanel
-from ._timeline import TimelineView
+from ._timeline import TimelineCanvas, TimelineView
 from ._upload import UploadPanel
 
 __all__ = [
@@ -19,6 +20,10 @@ __all__ = [
     "UploadPanel",
     "PromptPanel",
     "TimelineView",
+    "TimelineCanvas",
+    "music_picture_svg",
+    "music_curves",
+    "fetch_music_curves",
     "Player",
     "ExportPanel",
     "StatusBar",

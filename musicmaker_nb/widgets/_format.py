@@ -64,10 +64,11 @@ def _resolution(item: Media) -> str:
 
 
 def timeline_html(draft: Draft | None) -> str:
-    """The one-line summary above the draft's table (one row per segment)."""
+    """The one-line summary above the draft's table (one row per segment), with names, not the
+    backend's ids (``session.timeline.frame`` keeps those)."""
     if draft is None:
         return '<div class="mm-summary">No timeline yet: upload a clip and ask for music.</div>'
-    frame = draft.to_frame()
+    frame = draft.to_frame().drop(columns=["source_id", "segment_id"])
     table = frame.to_html(index=False, na_rep="", classes=[_TABLE_CLASS, "mm-timeline"], border=0)
     return f'<div class="mm-summary">{html.escape(draft.summary())}</div>{table}'
 
