@@ -4,7 +4,7 @@
     session = mm.connect()                 # the embedded engine, offline
     session.upload("clip.mp4")
     session.say("create an upbeat background track for my travel video")
-    session.timeline                       # the draft as a table
+    session.timeline                       # the draft as a picture (.frame: as a table)
     session.export("out.mp4")              # 1080p H.264 MP4
 """
 

@@ -391,8 +391,8 @@ class Session:
         return _PORTAL.run(self.aio.state())
 
     def on_change(self, listener: ChangeListener) -> Callable[[], None]:
-        """Call ``listener(session)`` whenever the draft (or the generated media) read from the
-        backend changes, whoever changed it; returns a function that stops the calls. Every
+        """Call ``listener(session)`` whenever what the backend says of the session (its draft,
+        its media, the music generated for it) changes, whoever changed it; returns a function that stops the calls. Every
         view of a session (app, timeline, player, variants) follows it this way."""
         return self.aio.on_change(listener)
 
