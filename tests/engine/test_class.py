@@ -97,3 +97,18 @@ def test_chat_times_are_counted_for_the_load(start_engine, new_caller, class_cli
     student.say("add calm piano music")
     load = student.http.get("/api/health").json()["data"]["load"]
     assert load["chats"] == 1 and 0 < load["chat_p95_s"] < 60
+
+
+def test_a_chat_is_answered_while_slow_renders_hold_the_pool(start_engine, new_caller, class_clip):
+    """Ordering, not absolute times: the chat's reply comes before the renders that were already
+    running or waiting when it was sent have finished."""
+    running = start_engine(render_workers=1)
+    student, media_id = _student(running, new_caller, class_clip)
+    renders = [_export(student, _long_draft(media_id, 8.0))["data"]["id"] for _ in range(2)]
+    events, _, answer = student.say("add calm piano music")
+    assert answer.status_code == 200 and any("text" in p for e in events for p in e["content"]["parts"])
+    statuses = [student.http.get(f"/api/render/proxy/lambda/{r}").json()["data"]["status"] for r in renders]
+    assert "completed" not in statuses[1:], statuses  # the waiting render had not even finished
+    assert statuses[1] == "queued" or statuses[0] != "completed"
+    for render_id in renders:
+        student.http.delete(f"/api/render/proxy/lambda/{render_id}")
