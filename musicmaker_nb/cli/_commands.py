@@ -281,6 +281,9 @@ def serve(argv: Sequence[str]) -> int:
                         help="exports one token may have waiting (default 10); past it, a clear refusal")
     parser.add_argument("--nice", type=int,
                         help="CPU niceness of the renders, 0 to 19 (default 10: chat and previews come first)")
+    parser.add_argument("--dask-scheduler", metavar="ADDRESS",
+                        help="render on this Dask cluster's workers (they must see --home's folder at the same "
+                             "path); needs pip install \"musicmaker-nb[dask]\"")
     args = parser.parse_args(list(argv))
     from ..engine.server._server import make_config, serve_forever
 
@@ -295,6 +298,8 @@ def serve(argv: Sequence[str]) -> int:
         if not 0 <= args.nice <= 19:
             parser.error(f"--nice must be 0 to 19, got {args.nice}")
         settings["render_niceness"] = args.nice
+    if args.dask_scheduler:
+        settings["dask_scheduler"] = args.dask_scheduler
     config = make_config(args.home, allow_private_urls=args.allow_private_urls, **settings)
     print(f"Music Maker engine on http://{args.host}:{args.port} (data in {config.home}); Ctrl-C stops it.",
           file=sys.stderr, flush=True)

@@ -104,3 +104,6 @@ class EngineConfig:
     url_deadline_s: float = URL_DEADLINE_S
     # The agent asks this language model first and falls back to its tables (None: tables only).
     llm: LLMConfig | None = None
+    # A Dask scheduler's address: renders run on its workers (which must share ``home``'s folder),
+    # so one engine serves a class while the work spreads over machines. None: on this machine.
+    dask_scheduler: str | None = None

@@ -114,3 +114,32 @@ def test_a_worker_killed_mid_task_does_not_lose_the_item(clips, tmp_path, dask_c
     assert list(frame["error"]) == [None] * 3
     assert all(os.path.getsize(path) > 10_000 for path in frame["output"])
     assert set(dask_client.run(os.getpid).values()) != set(pids.values())  # one worker really died
+
+
+@pytest.mark.slow
+def test_a_shared_engine_renders_on_the_cluster_and_survives_a_lost_worker(clips, tmp_path, dask_client,
+                                                                           start_engine, new_caller):
+    """serve --dask-scheduler: the engine's jobs stay in its store; the render runs on a worker,
+    which writes into the shared home; a worker killed mid-render costs a re-run, not the job."""
+    running = start_engine(home=tmp_path / "home", dask_scheduler=dask_client.scheduler.address)
+    student = new_caller(running)
+    media_id = student.upload(clips[2]).json()["data"]["media"][0]["id"]
+    draft = {"d": 3000, "m": {"w": 1920, "h": 1080, "fps": 30},
+             "t": [{"tt": 0, "m": {"name": "Video"}, "sg": [{"src": media_id, "s": 0, "d": 3000, "o": 0}]},
+                   {"tt": 7, "m": {"name": "Title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "On the cluster"}}]}]}
+    pids = dask_client.run(os.getpid)
+    render_id = student.http.post("/api/render/proxy/lambda", json={
+        "id": "", "sessionId": student.session_id, "draft": draft,
+        "output": {"format": "mp4", "quality": "high"}}).json()["data"]["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(dask_client.processing().values()):
+        time.sleep(0.05)
+    busy = next(address for address, tasks in dask_client.processing().items() if tasks)
+    os.kill(pids[busy], signal.SIGKILL)
+    while time.monotonic() < deadline:
+        status = student.http.get(f"/api/render/proxy/lambda/{render_id}").json()["data"]
+        if status["status"] in ("completed", "failed"):
+            break
+        time.sleep(0.2)
+    assert status["status"] == "completed", status
+    assert (tmp_path / "home" / "renders" / f"{render_id}.mp4").stat().st_size > 10_000

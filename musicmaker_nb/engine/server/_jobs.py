@@ -94,8 +94,12 @@ class RenderQueue:
         self._waiting = threading.Condition()
         self._speed = RenderSpeed()
         self._done = 0
+        self._cluster = _cluster_client(config.dask_scheduler) if config.dask_scheduler else None
+        workers = max(1, config.render_workers)
+        if self._cluster is not None:  # a thread per cluster core: each only waits for its remote render
+            workers = max(workers, sum(w.get("nthreads", 1) for w in self._cluster.scheduler_info()["workers"].values()))
         self._threads = [threading.Thread(target=self._serve, name=f"musicmaker-render-{n}", daemon=True)
-                         for n in range(max(1, config.render_workers))]
+                         for n in range(workers)]
         for thread in self._threads:
             thread.start()
 
@@ -140,6 +144,8 @@ class RenderQueue:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join()
+        if self._cluster is not None:
+            self._cluster.close()
 
     def _serve(self) -> None:
         """One worker: take the next job in the fair order, render it, again until the engine stops."""
@@ -232,12 +238,30 @@ class RenderQueue:
         sources = {src: RenderSource(self.store.path(path), self._media_info(src, path))
                    for src, (path, _) in draft_sources(self.store, row["session_id"], draft).items()}
         relative = f"renders/{row['id']}.mp4"
-        render_draft(draft, sources, self.store.path(relative), quality=row["quality"],
-                     on_progress=self._progress_writer(row["id"], running.stop), cancel=running.stop)
+        if self._cluster is not None:
+            self._render_on_cluster(row, draft, sources, relative, running)
+        else:
+            render_draft(draft, sources, self.store.path(relative), quality=row["quality"],
+                         on_progress=self._progress_writer(row["id"], running.stop), cancel=running.stop)
         with self._lock:
             if running.cancelled:  # cancelled as the last frame was written
                 raise RenderCancelled("the render was cancelled")
             self.store.update_render(row["id"], status="completed", progress=1.0, output_path=relative, error=None)
+
+    def _render_on_cluster(self, row: Mapping[str, Any], draft: Draft, sources: Mapping[str, Any], relative: str,
+                           running: _Running) -> None:
+        """The same render_draft call as a task on a Dask worker, which writes into the shared store.
+        A task whose worker died runs again on another (the scheduler's own rule); one that failed
+        is not tried again (ffmpeg would fail the same way); a cancel cancels the task."""
+        from ..media._render import render_draft
+
+        future = self._cluster.submit(render_draft, draft, sources, self.store.path(relative), quality=row["quality"],
+                                      key=f"musicmaker-render-{row['id']}-{row['attempts']}", pure=False)
+        while not future.done():
+            if running.stop.wait(0.25):
+                future.cancel()
+                raise RenderCancelled("the render was cancelled")
+        future.result()  # raises the task's own error
 
     def _media_info(self, src: str, relative: str) -> Any:
         """What the upload's probe found (kept in the store), or a fresh probe (generated music)."""
@@ -288,6 +312,14 @@ class RenderQueue:
 
     def _cleanup(self, render_id: str) -> None:
         self.store.path(f"renders/{render_id}.mp4").unlink(missing_ok=True)
+
+
+def _cluster_client(address: str) -> Any:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise MusicMakerError('rendering on a Dask cluster needs Dask: pip install "musicmaker-nb[dask]"') from None
+    return Client(address, set_as_default=False)
 
 
 def _lower_priority(niceness: int) -> None:
