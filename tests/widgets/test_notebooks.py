@@ -88,3 +88,14 @@ def test_gallery_renders_its_page_and_shows_it(tmp_path, monkeypatch):
     shown = [output["data"]["text/html"] for output in notebook.cells[-1].outputs if "data" in output]
     assert shown and shown[0].count('src="gallery/audio/') == 2 and 'src="gallery/spectrograms/jazz.png"' in shown[0]
     assert (tmp_path / "gallery" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_batch_runs_each_clip_and_reports_the_missing_one(tmp_path, monkeypatch):
+    notebook = run_notebook("05_batch.ipynb", tmp_path, monkeypatch)
+    text = outputs_text(notebook)
+    assert "3 of 4 videos made" in text
+    assert sorted(path.name for path in (tmp_path / "musicmaker_files" / "batch").glob("*.mp4")) == [
+        "class_clip_0_music.mp4", "class_clip_1_music.mp4", "class_clip_2_music.mp4"]
+    assert "same music as in the session: True" in text
+    assert len(list((tmp_path / "musicmaker_files" / "batch" / "dask").glob("*.mp4"))) == 3
