@@ -1,0 +1,142 @@
+"""The media widget's kernel side: chunks on request, exact bytes, flat memory, Blob release."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from musicmaker_nb.widgets import MediaFile
+from musicmaker_nb.widgets._media import CHUNK_BYTES, SENT, SERVED, absolute_forms, chunk_reply
+
+from .comms import RecordingComm, page_asks, use_recording_comms
+
+WEBSOCKET_LIMIT = 10 * 1024 * 1024
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Every custom message the widgets send, as (content, buffers)."""
+    messages: list[tuple[dict, list]] = []
+    use_recording_comms(monkeypatch)
+    monkeypatch.setattr(RecordingComm, "sink", staticmethod(lambda content, buffers: messages.append((content, buffers))))
+    return messages
+
+
+def fetch_all(widget: MediaFile, sent: list, request: str = "r1") -> bytes:
+    """Ask chunk after chunk as the page does, and put the file back together."""
+    received, offset = bytearray(), 0
+    while True:
+        page_asks(widget, {"type": "read", "serial": widget.serial, "offset": offset, "request": request})
+        content, buffers = sent[-1]
+        assert content["type"] == "chunk" and content["request"] == request and content["offset"] == offset
+        received += bytes(buffers[0])
+        offset += len(buffers[0])
+        if content["last"]:
+            assert content["size"] == len(received)
+            return bytes(received)
+
+
+def test_chunks_come_on_request_and_reassemble_to_the_exact_bytes(sent, tmp_path):
+    data = os.urandom(2 * CHUNK_BYTES + 12345)
+    path = tmp_path / "out" / "clip one.mp4"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    widget = MediaFile(path, root=tmp_path)
+    assert sent == []  # nothing moves until the page asks
+    assert fetch_all(widget, sent) == data
+    assert len(sent) == 3 and all(len(buffers[0]) <= CHUNK_BYTES for _, buffers in sent)
+    assert CHUNK_BYTES < WEBSOCKET_LIMIT // 2
+    assert widget.bytes_sent == len(data)
+    assert (widget.src, widget.name, widget.size, widget.mime, widget.kind) == (
+        "out/clip one.mp4", "clip one.mp4", len(data), "video/mp4", "video")
+
+
+def test_a_request_for_a_file_no_longer_shown_is_refused(sent, tmp_path):
+    first, second = tmp_path / "a.mp4", tmp_path / "b.m4a"
+    first.write_bytes(b"a" * 100)
+    second.write_bytes(b"b" * 50)
+    widget = MediaFile(first, root=tmp_path)
+    old_serial = widget.serial
+    widget.show(second)
+    assert sent[-1][0] == {"type": "release", "serial": old_serial}  # the page revokes the old Blob
+    assert widget.kind == "audio" and widget.mime == "audio/mp4"
+    page_asks(widget, {"type": "read", "serial": old_serial, "offset": 0, "request": "late"})
+    assert sent[-1][0]["type"] == "error" and sent[-1][1] == []
+    assert fetch_all(widget, sent) == b"b" * 50
+
+
+def test_bad_requests_get_an_error_not_a_crash(tmp_path):
+    path = tmp_path / "a.mp4"
+    path.write_bytes(b"x" * 10)
+    assert chunk_reply({"serial": 1, "offset": -5}, 1, path)[0]["type"] == "error"
+    assert chunk_reply({"serial": 1, "offset": "0"}, 1, path)[0]["type"] == "error"
+    assert chunk_reply({"serial": 1, "offset": 0}, 1, None)[0]["type"] == "error"
+    path.unlink()
+    assert "a.mp4" in chunk_reply({"serial": 1, "offset": 0}, 1, path)[0]["message"]
+
+
+def test_a_file_outside_the_root_has_no_relative_url_but_its_absolute_forms(tmp_path):
+    path = tmp_path / "elsewhere.mp4"
+    path.write_bytes(b"x")
+    widget = MediaFile(path, root=tmp_path / "notebooks")
+    assert widget.src == "" and widget.paths[0] == path.resolve().as_posix()
+    assert absolute_forms(path, home=tmp_path) == [path.resolve().as_posix(), "~/elsewhere.mp4"]
+
+
+def test_the_browser_sets_mode_and_current_time(tmp_path):
+    path = tmp_path / "a.mp4"
+    path.write_bytes(b"x")
+    widget = MediaFile(path, root=tmp_path)
+    widget.set_state({"mode": SENT, "current_time": 2.5})  # what the page's save_changes does
+    assert (widget.mode, widget.current_time) == (SENT, 2.5)
+    widget.show(path)
+    assert (widget.mode, widget.current_time) == ("", 0.0)
+    assert SERVED == "served by Jupyter"
+    assert len(repr(widget)) < 120
+
+
+def test_the_es_module_travels_in_the_widget_state(tmp_path):
+    state = MediaFile(root=tmp_path).get_state()
+    assert "export default { render }" in str(state["_esm"])
+
+
+@pytest.mark.slow
+def test_sending_100_mb_keeps_kernel_memory_flat(monkeypatch, tmp_path):
+    path = tmp_path / "big.mp4"
+    block = os.urandom(1024 * 1024)
+    with path.open("wb") as out:
+        for _ in range(100):
+            out.write(block)
+    digest = hashlib.sha256()
+    sizes: list[int] = []
+
+    def consume(content, buffers):  # what the websocket does: send and let go
+        if buffers:
+            digest.update(buffers[0])
+            sizes.append(len(buffers[0]))
+            replies.append(content)
+
+    replies: list[dict] = []
+    use_recording_comms(monkeypatch)
+    monkeypatch.setattr(RecordingComm, "sink", staticmethod(consume))
+    widget = MediaFile(path, root=tmp_path)
+    tracemalloc.start()
+    try:
+        start, _ = tracemalloc.get_traced_memory()
+        began = time.perf_counter()
+        offset = 0
+        while not (replies and replies[-1]["last"]):
+            page_asks(widget, {"type": "read", "serial": widget.serial, "offset": offset, "request": "big"})
+            offset += sizes[-1]
+        seconds = time.perf_counter() - began
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert offset == path.stat().st_size and digest.hexdigest() == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert peak - start < 16 * 1024 * 1024, f"peak {peak - start} bytes above the start"
+    print(f"100 MB in {len(sizes)} chunks of {CHUNK_BYTES} bytes, {seconds:.2f} s, peak +{(peak - start) / 2**20:.1f} MiB")
