@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from musicmaker_nb.widgets import MediaFile
+from musicmaker_nb.widgets import MediaFile, Player
 from musicmaker_nb.widgets._media import CHUNK_BYTES, SENT, SERVED, absolute_forms, chunk_reply
+from musicmaker_nb.widgets._player import preview_frame
 
 from .comms import RecordingComm, page_asks, use_recording_comms
 
@@ -140,3 +141,50 @@ def test_sending_100_mb_keeps_kernel_memory_flat(monkeypatch, tmp_path):
     assert offset == path.stat().st_size and digest.hexdigest() == hashlib.sha256(path.read_bytes()).hexdigest()
     assert peak - start < 16 * 1024 * 1024, f"peak {peak - start} bytes above the start"
     print(f"100 MB in {len(sizes)} chunks of {CHUNK_BYTES} bytes, {seconds:.2f} s, peak +{(peak - start) / 2**20:.1f} MiB")
+
+
+def eventually(check, timeout: float = 10) -> None:
+    """The player follows the session on the client's loop thread: wait for it to catch up."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the player did not catch up"
+        time.sleep(0.01)
+
+
+def test_a_light_preview_keeps_the_shape_in_540_lines():
+    assert preview_frame(1920, 1080) == (960, 540)
+    assert preview_frame(1080, 1920) == (540, 960)
+    assert preview_frame(1080, 1080) == (540, 540)
+    assert preview_frame(2560, 1070) == (1292, 540)  # even sides for H.264
+    assert preview_frame(640, 360) is None and preview_frame(None, 1080) is None
+
+
+def test_a_new_player_on_a_session_with_music_plays_it(session, clip):
+    session.upload(clip)
+    session.say("create an upbeat background track")
+    player = Player(session, root=clip.parent)
+    eventually(lambda: player.media.name.startswith("preview_"))
+    assert "Nothing to play yet" not in player.caption.value and "preview" in player.caption.value
+
+
+def test_the_player_follows_the_sessions_music_and_deletes_the_old_preview(session, service, clip):
+    session.upload(clip)
+    player = Player(session, root=clip.parent)
+    session.say("create an upbeat background track")  # another view (the grid, say) changes the draft
+    eventually(lambda: player.media.name.startswith("preview_"))
+    first = player.path
+    service.edit = lambda draft, message: draft.with_bgm("gen_2", label="Lo-fi", volume=0.3)
+    session.say("make it lo-fi")
+    eventually(lambda: player.path != first)
+    assert not first.exists() and player.path.is_file()
+    assert [path.name for path in player.path.parent.iterdir()] == [player.path.name]
+
+
+def test_a_player_that_does_not_follow_says_its_preview_is_out_of_date(session, service, clip):
+    session.upload(clip)
+    session.say("create an upbeat background track")
+    player = Player(session, root=clip.parent, follow=False)
+    session.submit(player.preview()).result(10)
+    service.edit = lambda draft, message: draft.with_bgm("gen_2", label="Lo-fi", volume=0.3)
+    session.say("make it lo-fi")
+    assert "out of date" in player.caption.value
