@@ -86,10 +86,11 @@ class ExportPanel(w.VBox):
                                              quality=quality, on_progress=self.progress.update)
         self.path = Path(result)
         self.progress.finish("done")
-        self._offer(self.path, silent=draft.find_track("bgm") is None)
+        self.offer(self.path, silent=draft.find_track("bgm") is None)
         return self.path
 
-    def _offer(self, path: Path, *, silent: bool = False) -> None:
+    def offer(self, path: Path, *, silent: bool = False) -> None:
+        """Offer ``path`` for download (an export, or any file the kernel can read)."""
         self.download.show(path, label=f"Download {path.name} ({human_size(path.stat().st_size)})")
         self.download.layout.display = None
         self.link.outputs = ()

@@ -109,11 +109,18 @@ async function answers(url) {
   }
 }
 
-function setMode(model, mode) {
-  if (model.get("mode") !== mode) {
-    model.set("mode", mode);
+// Tells the kernel; a static page has none (its model has no comm, and saving throws there).
+function save(model, name, value) {
+  model.set(name, value);
+  try {
     model.save_changes();
+  } catch {
+    /* no kernel to tell */
   }
+}
+
+function setMode(model, mode) {
+  if (model.get("mode") !== mode) save(model, "mode", mode);
 }
 
 function renderPlayer(model, el, state) {
@@ -131,8 +138,7 @@ function renderPlayer(model, el, state) {
     const now = Date.now();
     if (!force && now - lastSent < TIME_UPDATE_MS) return;
     lastSent = now;
-    model.set("current_time", element.currentTime);
-    model.save_changes();
+    save(model, "current_time", element.currentTime);
   };
   element.addEventListener("timeupdate", () => sendTime(false));
   element.addEventListener("seeked", () => sendTime(true));
