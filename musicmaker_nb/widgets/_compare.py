@@ -108,10 +108,10 @@ def _number(value: Any) -> float | None:
         return None
 
 
-class VariantGrid(w.GridBox):
+class VariantGrid(w.VBox):
     """Cards side by side: player, prompt, description, tempo, key, loudness, "use this one".
 
-    The status line spans the grid's first row. The grid follows the person's session: the card
+    The status line sits above the cards' grid (``box``). The grid follows the person's session: the card
     whose music is in the draft is marked (class ``mm-chosen``), and unmarked when the draft's
     music changes elsewhere. ``retire()`` deletes its variant files (a newer comparison does it).
     """
@@ -128,14 +128,15 @@ class VariantGrid(w.GridBox):
         self.marks = [w.HTML() for _ in self.variants]
         self.use_buttons = [w.Button(description="use this one", icon="check", disabled=True,
                                      layout=w.Layout(width="auto")) for _ in self.variants]
-        self.status = w.HTML(layout=w.Layout(grid_column="1 / -1"))
+        self.status = w.HTML()
         for index, button in enumerate(self.use_buttons):
             button.on_click(lambda _, index=index: self.use(index))
         self.cards = [self._card(index) for index in range(len(self.variants))]
         columns = min(len(self.cards), 3) or 1
         # minmax(0, 1fr): a column never grows past its share to fit a wide child
-        super().__init__([self.status, *self.cards], layout=w.Layout(
+        self.box = w.GridBox(self.cards, layout=w.Layout(
             grid_template_columns=f"repeat({columns}, minmax(0, 1fr))", grid_gap="8px", width="100%"))
+        super().__init__([self.status, self.box], layout=w.Layout(width="100%", max_width="100%"))
         self.add_class("mm-variants")
         self._stop_following = session.aio.on_change(self._session_changed)
 

@@ -29,7 +29,7 @@ import ipywidgets
 import pytest
 
 import musicmaker_nb as mm
-from musicmaker_nb.widgets import MusicMakerApp
+from musicmaker_nb.widgets import MusicMakerApp, Variant, VariantGrid
 from musicmaker_nb.widgets._media import CHUNK_BYTES
 from tests.fakes import FakeService, add_bgm
 from tests.widgets.comms import RecordingComm, page_asks, use_recording_comms
@@ -134,3 +134,39 @@ def test_without_a_jupyter_server_the_player_and_the_download_go_through_the_not
     finally:
         session.close()
         ipywidgets.Widget.close_all()
+
+
+WIDER_THAN_ITS_CONTAINER = """() => [...document.querySelectorAll(
+    '.mm-player, .mm-player .mm-media, .mm-player video, .mm-export .mm-media, .mm-variant, .mm-variant video')]
+  .map(element => [element, element.parentElement.getBoundingClientRect(), element.getBoundingClientRect()])
+  .filter(([element, outer, inner]) => inner.left < outer.left - 0.5 || inner.right > outer.right + 0.5)
+  .map(([element, outer, inner]) => `${element.className}: ${inner.left}-${inner.right} in ${outer.left}-${outer.right}`)"""
+
+
+@pytest.mark.parametrize("width", [1400, 1000])
+def test_players_and_cards_fit_their_containers(browser, serve, tmp_path, html_manager_dist, width):
+    site = tmp_path / "site"
+    shutil.copytree(html_manager_dist, site)
+    video = make_video(site / "wide.mp4", seconds=1, bitrate="1M")  # 1280 px: wider than any column here
+    service = FakeService(edit=add_bgm)
+    session = mm.connect(base_url="https://musicmaker.test", transport=service.transport(), poll_interval_s=0.001)
+    try:
+        app = MusicMakerApp(session, root=site, preview=False)
+        app.player.show(video)
+        app.export.offer(video)
+        grid = VariantGrid(session, [Variant("calm piano", preview=video), Variant("epic drums", preview=video),
+                                     Variant("lo-fi beat", preview=video)], root=site)
+        for index in range(3):
+            grid.fill(index)
+        write_widget_page(site / "index.html", [app, grid], "widths")
+    finally:
+        session.close()
+        ipywidgets.Widget.close_all()
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    page.goto(serve(site) + "index.html")
+    page.wait_for_function("document.querySelectorAll('video').length == 4 && "
+                           "[...document.querySelectorAll('video')].every(v => v.readyState >= 1)", timeout=30_000)
+    assert page.evaluate(WIDER_THAN_ITS_CONTAINER) == []
+    cards = page.locator(".mm-variant")
+    assert cards.count() == 3 and page.locator(".mm-player video").bounding_box()["width"] > 100
+    page.close()

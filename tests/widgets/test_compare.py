@@ -40,8 +40,8 @@ def test_each_variant_gets_its_own_session_and_a_card(session, service, clip):
         assert Path(preview).is_file()
         assert player.name == Path(preview).name and player.src == f"musicmaker_files/variants/{player.name}"
     assert [button.disabled for button in grid.use_buttons] == [False, False, False]
-    assert grid.layout.grid_template_columns == "repeat(3, minmax(0, 1fr))"
-    assert grid.children[0] is grid.status  # the status line is on screen, above the cards
+    assert grid.box.layout.grid_template_columns == "repeat(3, minmax(0, 1fr))"
+    assert grid.children == (grid.status, grid.box)  # the status line is on screen, above the cards
 
 
 def test_use_this_one_puts_the_variant_into_the_main_draft(session, service, clip):
