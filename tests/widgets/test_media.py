@@ -188,3 +188,32 @@ def test_a_player_that_does_not_follow_says_its_preview_is_out_of_date(session, 
     service.edit = lambda draft, message: draft.with_bgm("gen_2", label="Lo-fi", volume=0.3)
     session.say("make it lo-fi")
     assert "out of date" in player.caption.value
+
+
+@pytest.mark.slow
+def test_a_preview_on_the_real_engine_is_540p_and_small(tmp_path):
+    """The draft of a 1080p clip previews at 960x540: a fraction of the export's size."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    import musicmaker_nb as mm
+
+    clip = tmp_path / "clip1080.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc2=size=1920x1080:rate=30:d=4", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-pix_fmt", "yuv420p", str(clip)], check=True, timeout=120)
+    session = mm.connect()
+    try:
+        session.upload(clip)
+        session.say("create an upbeat background track for my travel video")
+        player = Player(session, root=tmp_path, follow=False)
+        path = session.submit(player.preview()).result(180)
+        reader = imageio_ffmpeg.read_frames(str(path))
+        meta = next(reader)
+        reader.close()
+        assert tuple(meta["size"]) == (960, 540) and meta["audio_codec"] == "aac"
+        assert "preview, 540p" in player.caption.value
+        assert path.stat().st_size < 1_500_000, path.stat().st_size
+    finally:
+        session.close()
