@@ -215,5 +215,6 @@ def test_a_preview_on_the_real_engine_is_540p_and_small(tmp_path):
         assert tuple(meta["size"]) == (960, 540) and meta["audio_codec"] == "aac"
         assert "preview, 540p" in player.caption.value
         assert path.stat().st_size < 1_500_000, path.stat().st_size
+        print(f"\npreview of a 4 s 1080p clip: {meta['size']}, {path.stat().st_size} bytes")
     finally:
         session.close()
