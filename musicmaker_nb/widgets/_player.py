@@ -99,11 +99,17 @@ class Player(w.VBox):
         target = work_dir(self.root, "previews") / f"preview_{_safe_id(self.session)}_{uuid.uuid4().hex[:8]}.mp4"
         frame = preview_frame(draft.width, draft.height) if draft is not None else None
         self.caption.value = notice_html("Rendering a preview...")
-        if draft is None or frame is None:
-            path = await aio.export(target, quality="low", warn_without_music=False)  # a preview is no export
-        else:
-            path = await aio.client.export(aio.session_id, draft.with_canvas(*frame), target, quality="low")
+        _SHOWN.add(target)  # reserved: another player's clean-up must not delete it half-written
+        try:
+            if draft is None or frame is None:
+                path = await aio.export(target, quality="low", warn_without_music=False)  # a preview is no export
+            else:
+                path = await aio.client.export(aio.session_id, draft.with_canvas(*frame), target, quality="low")
+        except BaseException:
+            _SHOWN.discard(target)
+            raise
         if draft is not self._previewed:  # the music changed meanwhile: a newer preview follows
+            _SHOWN.discard(target)
             Path(path).unlink(missing_ok=True)
             return Path(path)
         lines = min(frame or (draft.width or 0, draft.height or 0)) if draft is not None else 0
