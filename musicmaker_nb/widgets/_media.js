@@ -7,7 +7,8 @@
 
 const SERVED = "served by Jupyter";
 const SENT = "sent through the notebook";
-const CHUNK_TIMEOUT_MS = 60000;
+// The kernel answers comm messages between cells: a long-running cell delays the next chunk.
+const CHUNK_TIMEOUT_MS = 10 * 60 * 1000;
 const TIME_UPDATE_MS = 200;
 
 function pageConfig() {
@@ -160,7 +161,7 @@ function renderPlayer(model, el, state) {
     }
     element.removeAttribute("src");
     element.load();
-    note.textContent = "loading " + model.get("name") + " through the notebook...";
+    note.textContent = "loading " + model.get("name") + " through the notebook (when the kernel is not busy)...";
     try {
       const blob = await receive(model, signal);
       if (signal.aborted) return;
