@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import os
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Variant", "VariantGrid", "compare", "variant_message", "seeds_for", "variants_frame", "music_source",
            "clean_variant_files"]
 
+_log = logging.getLogger("musicmaker_nb.widgets")
 FRAME_COLUMNS = ["prompt", "seed", "description", "tempo_bpm", "key", "lufs", "preview", "media_id", "error"]
 
 
@@ -45,6 +47,7 @@ class Variant:
     key: str | None = None
     lufs: float | None = None
     preview: Path | None = None
+    music: Path | None = None  # the music alone, when the backend offers its file (not a frame column)
     media_id: str | None = None
     error: str | None = None
 
@@ -109,7 +112,8 @@ def _number(value: Any) -> float | None:
 
 
 class VariantGrid(w.VBox):
-    """Cards side by side: player, prompt, description, tempo, key, loudness, "use this one".
+    """Cards side by side: player, the music alone (when the backend offers its file), prompt,
+    description, tempo, key, loudness, "use this one".
 
     The status line sits above the cards' grid (``box``). The grid follows the person's session: the card
     whose music is in the draft is marked (class ``mm-chosen``), and unmarked when the draft's
@@ -124,6 +128,8 @@ class VariantGrid(w.VBox):
         self.chosen: int | None = None
         self._chosen_music: str | None = None
         self.players = [MediaFile(root=self.root) for _ in self.variants]
+        self.music_players = [MediaFile(root=self.root, kind="audio", layout=w.Layout(display="none"))
+                              for _ in self.variants]
         self.figures = [w.HTML(notice_html("generating...")) for _ in self.variants]
         self.marks = [w.HTML() for _ in self.variants]
         self.use_buttons = [w.Button(description="use this one", icon="check", disabled=True,
@@ -145,7 +151,8 @@ class VariantGrid(w.VBox):
 
     def _card(self, index: int) -> w.VBox:
         prompt = html.escape(self.variants[index].message)
-        card = w.VBox([self.players[index], w.HTML(f"<b>{index + 1}.</b> {prompt}"), self.figures[index],
+        card = w.VBox([self.players[index], self.music_players[index],
+                       w.HTML(f"<b>{index + 1}.</b> {prompt}"), self.figures[index],
                        self.marks[index], self.use_buttons[index]],
                       layout=w.Layout(border="1px solid #ddd", padding="4px", min_width="0", max_width="100%"))
         card.add_class("mm-variant")
@@ -157,6 +164,9 @@ class VariantGrid(w.VBox):
         self.figures[index].value = variant.figures_html()
         if variant.preview is not None:
             self.players[index].show(variant.preview)
+        if variant.music is not None:
+            self.music_players[index].show(variant.music, kind="audio")
+            self.music_players[index].layout.display = None
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:
@@ -202,17 +212,17 @@ class VariantGrid(w.VBox):
             self._say(f"Your draft has other music now than variant {previous + 1}.")
 
     def files(self) -> list[Path]:
-        return [variant.preview for variant in self.variants if variant.preview is not None]
+        return [path for variant in self.variants for path in (variant.preview, variant.music) if path is not None]
 
     def retire(self) -> None:
         """Let go of this grid: its players close and its variant files are deleted."""
         self._stop_following()
-        for player in self.players:
+        for player in (*self.players, *self.music_players):
             player.close()
         for path in self.files():
             path.unlink(missing_ok=True)
         for variant in self.variants:
-            variant.preview = None
+            variant.preview = variant.music = None
         self._sync_buttons()
         self._say("Replaced by a newer comparison: its files are deleted.")
 
@@ -222,9 +232,9 @@ class VariantGrid(w.VBox):
 
 
 def clean_variant_files(folder: Path, keep: Sequence[Path]) -> list[Path]:
-    """Delete the variant videos in ``folder`` other than ``keep``; returns what was deleted."""
+    """Delete the variant files (videos, music) in ``folder`` other than ``keep``; returns what was deleted."""
     kept = {path.resolve() for path in keep}
-    stale = [path for path in folder.glob("variant_*.mp4") if path.resolve() not in kept]
+    stale = [path for path in folder.glob("variant_*.*") if path.resolve() not in kept]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
@@ -244,8 +254,8 @@ async def _generate(
             music_id = music_source(session.draft)
             if music_id is None:
                 raise MusicMakerError(f"No music came back. The backend said: {reply.text}")
-            _from_generated(variant, next((item for item in session.generated_media if item.get("id") == music_id),
-                                          {"id": music_id}))
+            item = next((item for item in session.generated_media if item.get("id") == music_id), {"id": music_id})
+            _from_generated(variant, item)
             target = work_dir(grid.root, "variants") / f"variant_{index + 1}_{session.session_id[:12]}.mp4"
             frame = preview_frame(session.draft.width, session.draft.height)
             if frame is None:
@@ -253,9 +263,24 @@ async def _generate(
             else:  # a light preview, as the player's: small frame, the music at full quality
                 variant.preview = await session.client.export(session.session_id,
                                                               session.draft.with_canvas(*frame), target, quality=quality)
+            variant.music = await _music_alone(session, item, target)
         except Exception as exc:
             variant.error = plain_error(exc)
     grid.fill(index)
+
+
+async def _music_alone(session: Any, item: dict[str, Any], video: Path) -> Path | None:
+    """The generated music's own file next to the variant's video, to hear it without the clip's
+    sound; None when the backend gives no URL or the download fails (the video still has it)."""
+    url = item.get("url")
+    if not url:
+        return None
+    suffix = Path(str(url).split("?", 1)[0]).suffix or ".wav"
+    try:
+        return await session.client.download(url, video.with_suffix(suffix))
+    except Exception:
+        _log.debug("the music of %s did not download", item.get("id"), exc_info=True)
+        return None
 
 
 def compare(

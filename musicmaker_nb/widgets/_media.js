@@ -125,15 +125,9 @@ function setMode(model, mode) {
 }
 
 function renderPlayer(model, el, state) {
-  const element = document.createElement(model.get("kind") === "audio" ? "audio" : "video");
-  element.className = "mm-media-element mm-video";
-  element.controls = true;
-  element.preload = "metadata";
-  element.setAttribute("playsinline", "");
   const note = document.createElement("div");
   note.className = "mm-media-note";
-  el.append(element, note);
-
+  let element = null;
   let lastSent = 0;
   const sendTime = (force) => {
     const now = Date.now();
@@ -141,14 +135,30 @@ function renderPlayer(model, el, state) {
     lastSent = now;
     save(model, "current_time", element.currentTime);
   };
-  element.addEventListener("timeupdate", () => sendTime(false));
-  element.addEventListener("seeked", () => sendTime(true));
-  element.addEventListener("pause", () => sendTime(true));
+  // A <video> or an <audio>, as the file's kind says (it may change with the file).
+  const mediaElement = () => {
+    const tag = model.get("kind") === "audio" ? "audio" : "video";
+    if (element && element.tagName.toLowerCase() === tag) return element;
+    const made = document.createElement(tag);
+    made.className = "mm-media-element mm-" + tag;
+    made.controls = true;
+    made.preload = "metadata";
+    made.setAttribute("playsinline", "");
+    made.addEventListener("timeupdate", () => sendTime(false));
+    made.addEventListener("seeked", () => sendTime(true));
+    made.addEventListener("pause", () => sendTime(true));
+    element ? element.replaceWith(made) : el.prepend(made);
+    element = made;
+    return made;
+  };
+  el.append(note);
+  mediaElement();
 
   return async function load(signal) {
     note.textContent = "";
     element.removeAttribute("src");
     if (!model.get("name")) return;
+    mediaElement();
     const waitMs = 1000 * (model.get("fallback_after_s") || 4);
     for (const url of candidateUrls(model)) {
       try {

@@ -108,6 +108,8 @@ class MediaFile(anywidget.AnyWidget):
         self.chunk_size = chunk_size
         self.bytes_sent = 0  # through the comm, for the checks that Jupyter serves what it can
         self.on_msg(self._answer)
+        if kind is not None:
+            self.kind = kind
         if path is not None:
             self.show(path, kind=kind)
 

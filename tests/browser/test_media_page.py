@@ -22,6 +22,7 @@ import hashlib
 import shutil
 import subprocess
 import time
+import wave
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -138,7 +139,8 @@ def test_without_a_jupyter_server_the_player_and_the_download_go_through_the_not
 
 
 WIDER_THAN_ITS_CONTAINER = """() => [...document.querySelectorAll(
-    '.mm-player, .mm-player .mm-media, .mm-player video, .mm-export .mm-media, .mm-variant, .mm-variant video')]
+    '.mm-player, .mm-player .mm-media, .mm-player video, .mm-export .mm-media, .mm-variant, .mm-variant video, '
+    + '.mm-variant audio')]
   .map(element => [element, element.parentElement.getBoundingClientRect(), element.getBoundingClientRect()])
   .filter(([element, outer, inner]) => inner.left < outer.left - 0.5 || inner.right > outer.right + 0.5)
   .map(([element, outer, inner]) => `${element.className}: ${inner.left}-${inner.right} in ${outer.left}-${outer.right}`)"""
@@ -155,8 +157,11 @@ def test_players_and_cards_fit_their_containers(browser, serve, tmp_path, html_m
         app = MusicMakerApp(session, root=site, preview=False)
         app.player.show(video)
         app.export.offer(video)
-        grid = VariantGrid(session, [Variant("calm piano", preview=video), Variant("epic drums", preview=video),
-                                     Variant("lo-fi beat", preview=video)], root=site)
+        music = site / "music.wav"
+        with wave.open(str(music), "wb") as out:  # a second of silence: the music alone
+            out.setnchannels(1), out.setsampwidth(2), out.setframerate(8000), out.writeframes(bytes(16000))
+        grid = VariantGrid(session, [Variant(prompt, preview=video, music=music)
+                                     for prompt in ("calm piano", "epic drums", "lo-fi beat")], root=site)
         for index in range(3):
             grid.fill(index)
         write_widget_page(site / "index.html", [app, grid], "widths")
@@ -166,7 +171,9 @@ def test_players_and_cards_fit_their_containers(browser, serve, tmp_path, html_m
     page = browser.new_page(viewport={"width": width, "height": 1000})
     page.goto(serve(site) + "index.html")
     page.wait_for_function("document.querySelectorAll('video').length == 4 && "
-                           "[...document.querySelectorAll('video')].every(v => v.readyState >= 1)", timeout=30_000)
+                           "document.querySelectorAll('.mm-variant audio').length == 3 && "
+                           "[...document.querySelectorAll('video, audio')].every(v => v.readyState >= 1)",
+                           timeout=30_000)
     assert page.evaluate(WIDER_THAN_ITS_CONTAINER) == []
     cards = page.locator(".mm-variant")
     assert cards.count() == 3 and page.locator(".mm-player video").bounding_box()["width"] > 100

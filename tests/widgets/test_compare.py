@@ -140,3 +140,27 @@ def test_a_reply_without_music_is_a_failed_variant(session, service, clip):
     frame = compare(session, ["calm piano"], clip=clip, root=clip.parent, show=False, timeout=TIMEOUT)
     assert frame.loc[0, "error"].startswith("No music came back. The backend said:")
     assert compare.last_grid.use_buttons[0].disabled
+
+
+@pytest.mark.slow
+def test_on_the_real_engine_each_card_also_plays_the_music_alone(tmp_path):
+    import subprocess
+
+    import imageio_ffmpeg
+
+    clip = tmp_path / "clip.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc2=size=320x180:rate=15:d=3", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-pix_fmt", "yuv420p", str(clip)], check=True, timeout=60)
+    session = mm.connect()
+    try:
+        frame = compare(session, ["calm piano"], seeds=1, clip=clip, root=tmp_path, show=False, timeout=180)
+        grid = compare.last_grid
+        variant = grid.variants[0]
+        assert frame["error"].isna().all() and variant.music is not None
+        assert variant.music.suffix == ".wav" and variant.music.read_bytes()[:4] == b"RIFF"
+        player = grid.music_players[0]
+        assert (player.kind, player.name, player.layout.display) == ("audio", variant.music.name, None)
+        assert sorted(grid.files()) == sorted((tmp_path / "musicmaker_files" / "variants").glob("variant_*"))
+    finally:
+        session.close()
