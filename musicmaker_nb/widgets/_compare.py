@@ -261,8 +261,8 @@ async def _generate(
             if frame is None:
                 variant.preview = await session.export(target, quality=quality, warn_without_music=False)
             else:  # a light preview, as the player's: small frame, the music at full quality
-                variant.preview = await session.client.export(session.session_id,
-                                                              session.draft.with_canvas(*frame), target, quality=quality)
+                light = session.draft.with_canvas(*frame)
+                variant.preview = await session.client.export(session.session_id, light, target, quality=quality)
             variant.music = await _music_alone(session, item, target)
         except Exception as exc:
             variant.error = plain_error(exc)

@@ -41,6 +41,8 @@ CELLS = (
     "        os.replace('sent.json.tmp', 'sent.json')\n"
     "        time.sleep(0.2)\n"
     "threading.Thread(target=report, daemon=True).start()",
+    "from musicmaker_nb.widgets import compare\n"
+    "table = compare(session, ['make calm lo-fi music', 'create an epic cinematic score'], seeds=[1, 2])",
 )
 
 
@@ -121,11 +123,26 @@ def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(bro
                            timeout=30_000)  # the caption says how the video came
     assert "preview, " in page.locator(".mm-player").inner_text()
     sent = work / "sent.json"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # the kernel hears the page's news between cells
     while not (sent.is_file() and json.loads(sent.read_text())["modes"] == ["served by Jupyter"] * 2):
         assert time.monotonic() < deadline, sent.read_text() if sent.is_file() else "no report from the kernel"
         time.sleep(0.2)
     assert json.loads(sent.read_text())["bytes"] == 0  # nothing went through the comm
     player, column = page.locator(".mm-player video").bounding_box(), page.locator(".mm-player").bounding_box()
     assert player["x"] + player["width"] <= column["x"] + column["width"] + 0.5  # it fits its column
+
+    # "use this one" in the variant grid: the chosen card is marked, and the app's player follows
+    # the session's new music with a new preview.
+    before = video.evaluate("v => v.currentSrc")
+    page.wait_for_function("document.querySelectorAll('.mm-variant button:not([disabled])').length == 2",
+                           timeout=240_000)
+    page.locator(".mm-variant").nth(1).get_by_role("button", name="use this one").click()
+    page.wait_for_selector(".mm-variant.mm-chosen", timeout=120_000)
+    assert "In your draft" in page.locator(".mm-variant").nth(1).inner_text()
+    assert page.locator(".mm-variant.mm-chosen").count() == 1
+    page.wait_for_function("document.querySelector('.mm-variants').innerText.includes('Variant 2 is in your draft')",
+                           timeout=60_000)
+    page.wait_for_function(f"document.querySelector('.mm-player video').currentSrc != {json.dumps(before)} && "
+                           "document.querySelector('.mm-player video').readyState >= 1", timeout=120_000)
+    assert json.loads(sent.read_text())["bytes"] == 0
     page.close()

@@ -33,7 +33,7 @@ import musicmaker_nb as mm
 from musicmaker_nb.widgets import MusicMakerApp, Variant, VariantGrid
 from musicmaker_nb.widgets._media import CHUNK_BYTES
 from tests.fakes import FakeService, add_bgm
-from tests.widgets.comms import RecordingComm, page_asks, use_recording_comms
+from tests.widgets.comms import page_asks, use_recording_comms
 
 from .conftest import write_widget_page
 
@@ -72,8 +72,7 @@ def make_video(path: Path, seconds: int = 10, bitrate: str = "20M") -> Path:
 def kernel(monkeypatch):
     """The kernel's side of the bridge: widgets by model id, and what they send back."""
     replies: list[tuple[dict, list]] = []
-    use_recording_comms(monkeypatch)
-    monkeypatch.setattr(RecordingComm, "sink", staticmethod(lambda content, buffers: replies.append((content, buffers))))
+    use_recording_comms(monkeypatch, lambda content, buffers: replies.append((content, buffers)))
     widgets: dict[str, ipywidgets.Widget] = {}
 
     def answer(model_id: str, content: dict) -> list:
@@ -143,7 +142,8 @@ WIDER_THAN_ITS_CONTAINER = """() => [...document.querySelectorAll(
     + '.mm-variant audio')]
   .map(element => [element, element.parentElement.getBoundingClientRect(), element.getBoundingClientRect()])
   .filter(([element, outer, inner]) => inner.left < outer.left - 0.5 || inner.right > outer.right + 0.5)
-  .map(([element, outer, inner]) => `${element.className}: ${inner.left}-${inner.right} in ${outer.left}-${outer.right}`)"""
+  .map(([element, outer, inner]) =>
+       `${element.className}: ${inner.left}-${inner.right} in ${outer.left}-${outer.right}`)"""
 
 
 @pytest.mark.parametrize("width", [1400, 1000])

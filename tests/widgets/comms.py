@@ -22,8 +22,10 @@ class RecordingComm(DummyComm):
             self.sink(data["content"], list(buffers or []))
 
 
-def use_recording_comms(monkeypatch: Any) -> None:
+def use_recording_comms(monkeypatch: Any, sink: Sink) -> None:
+    """From now on (for this test) widgets get comms that pass what they send to ``sink``."""
     monkeypatch.setattr(comm, "create_comm", RecordingComm)
+    monkeypatch.setattr(RecordingComm, "sink", staticmethod(sink))
 
 
 def page_asks(widget: Any, content: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from musicmaker_nb.widgets import MediaFile, Player
 from musicmaker_nb.widgets._media import CHUNK_BYTES, SENT, SERVED, absolute_forms, chunk_reply
 from musicmaker_nb.widgets._player import preview_frame
 
-from .comms import RecordingComm, page_asks, use_recording_comms
+from .comms import page_asks, use_recording_comms
 
 WEBSOCKET_LIMIT = 10 * 1024 * 1024
 
@@ -23,8 +23,7 @@ WEBSOCKET_LIMIT = 10 * 1024 * 1024
 def sent(monkeypatch):
     """Every custom message the widgets send, as (content, buffers)."""
     messages: list[tuple[dict, list]] = []
-    use_recording_comms(monkeypatch)
-    monkeypatch.setattr(RecordingComm, "sink", staticmethod(lambda content, buffers: messages.append((content, buffers))))
+    use_recording_comms(monkeypatch, lambda content, buffers: messages.append((content, buffers)))
     return messages
 
 
@@ -123,8 +122,7 @@ def test_sending_100_mb_keeps_kernel_memory_flat(monkeypatch, tmp_path):
             replies.append(content)
 
     replies: list[dict] = []
-    use_recording_comms(monkeypatch)
-    monkeypatch.setattr(RecordingComm, "sink", staticmethod(consume))
+    use_recording_comms(monkeypatch, consume)
     widget = MediaFile(path, root=tmp_path)
     tracemalloc.start()
     try:
@@ -140,7 +138,8 @@ def test_sending_100_mb_keeps_kernel_memory_flat(monkeypatch, tmp_path):
         tracemalloc.stop()
     assert offset == path.stat().st_size and digest.hexdigest() == hashlib.sha256(path.read_bytes()).hexdigest()
     assert peak - start < 16 * 1024 * 1024, f"peak {peak - start} bytes above the start"
-    print(f"100 MB in {len(sizes)} chunks of {CHUNK_BYTES} bytes, {seconds:.2f} s, peak +{(peak - start) / 2**20:.1f} MiB")
+    print(f"100 MB in {len(sizes)} chunks of {CHUNK_BYTES} bytes, {seconds:.2f} s, "
+          f"peak +{(peak - start) / 2**20:.1f} MiB")
 
 
 def eventually(check, timeout: float = 10) -> None:
