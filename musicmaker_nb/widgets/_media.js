@@ -7,6 +7,7 @@
 
 const SERVED = "served by Jupyter";
 const SENT = "sent through the notebook";
+const NEXT_TO_PAGE = "served next to the page"; // a static page whose files lie beside it
 // The kernel answers comm messages between cells: a long-running cell delays the next chunk.
 const CHUNK_TIMEOUT_MS = 10 * 60 * 1000;
 const TIME_UPDATE_MS = 200;
@@ -37,12 +38,13 @@ function filesUrl(paths) {
   return null;
 }
 
+// The URLs to try first, each with what the player will say it is.
 function candidateUrls(model) {
   const urls = [];
   const served = filesUrl(model.get("paths") || []);
-  if (served) urls.push(served);
+  if (served) urls.push({ url: served, mode: SERVED });
   const relative = model.get("src");
-  if (relative && !urls.includes(relative)) urls.push(relative.split("/").map(encodeURIComponent).join("/"));
+  if (relative) urls.push({ url: relative.split("/").map(encodeURIComponent).join("/"), mode: NEXT_TO_PAGE });
   return urls;
 }
 
@@ -160,11 +162,11 @@ function renderPlayer(model, el, state) {
     if (!model.get("name")) return;
     mediaElement();
     const waitMs = 1000 * (model.get("fallback_after_s") || 4);
-    for (const url of candidateUrls(model)) {
+    for (const { url, mode } of candidateUrls(model)) {
       try {
         await loads(element, url, waitMs);
         if (signal.aborted) return;
-        return setMode(model, SERVED);
+        return setMode(model, mode);
       } catch {
         if (signal.aborted) return;
       }
@@ -218,12 +220,12 @@ function renderDownload(model, el, state) {
     link.download = model.get("name");
     link.textContent = model.get("label") || "Download " + model.get("name");
     if (!model.get("name")) return;
-    for (const url of candidateUrls(model)) {
+    for (const { url, mode } of candidateUrls(model)) {
       if (await answers(url)) {
         if (signal.aborted) return;
         link.href = url;
         link.dataset.ready = "yes";
-        return setMode(model, SERVED);
+        return setMode(model, mode);
       }
     }
     if (!signal.aborted) link.href = "#";

@@ -21,12 +21,13 @@ import traitlets as t
 
 from ._format import relative_path
 
-__all__ = ["MediaFile", "CHUNK_BYTES", "SERVED", "SENT", "read_chunk", "chunk_reply", "absolute_forms", "mime_type"]
+__all__ = ["MediaFile", "CHUNK_BYTES", "SERVED", "SENT", "NEXT_TO_PAGE", "read_chunk", "chunk_reply", "absolute_forms", "mime_type"]
 
 # Well under Jupyter Server's 10 MiB websocket message limit, with room for the message's JSON.
 CHUNK_BYTES = 4 * 1024 * 1024
 SERVED = "served by Jupyter"
 SENT = "sent through the notebook"
+NEXT_TO_PAGE = "served next to the page"  # a static page with the files beside it
 _AUDIO_SUFFIXES = {".m4a", ".mp3", ".wav", ".ogg", ".flac", ".aac", ".opus"}
 _MIME_TYPES = {".mp4": "video/mp4", ".m4a": "audio/mp4", ".mov": "video/quicktime", ".webm": "video/webm",
                ".mp3": "audio/mpeg", ".wav": "audio/wav", ".ogg": "audio/ogg", ".flac": "audio/flac"}

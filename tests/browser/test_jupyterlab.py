@@ -37,7 +37,8 @@ CELLS = (
     "    while True:\n"
     "        media = (app.player.media, app.export.download)\n"
     "        with open('sent.json.tmp', 'w') as out:\n"
-    "            json.dump({'bytes': sum(m.bytes_sent for m in media), 'modes': [m.mode for m in media]}, out)\n"
+    "            json.dump({'bytes': sum(m.bytes_sent for m in media), 'modes': [m.mode for m in media],\n"
+    "                       'time': app.player.media.current_time}, out)\n"
     "        os.replace('sent.json.tmp', 'sent.json')\n"
     "        time.sleep(0.2)\n"
     "threading.Thread(target=report, daemon=True).start()",
@@ -130,6 +131,12 @@ def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(bro
     assert json.loads(sent.read_text())["bytes"] == 0  # nothing went through the comm
     player, column = page.locator(".mm-player video").bounding_box(), page.locator(".mm-player").bounding_box()
     assert player["x"] + player["width"] <= column["x"] + column["width"] + 0.5  # it fits its column
+
+    video.evaluate("v => { v.currentTime = 1.0; }")  # a seek: the kernel's current_time follows
+    deadline = time.monotonic() + 30
+    while json.loads(sent.read_text())["time"] != pytest.approx(1.0, abs=0.1):
+        assert time.monotonic() < deadline, sent.read_text()
+        time.sleep(0.2)
 
     # "use this one" in the variant grid: the chosen card is marked, and the app's player follows
     # the session's new music with a new preview.
