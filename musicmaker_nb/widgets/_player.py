@@ -88,7 +88,7 @@ class Player(w.VBox):
         """Render a light preview of the session's draft (540p, full-quality audio) and play it."""
         aio = self.session.aio
         draft = aio.draft if aio.draft is not None else (await aio.state()).draft
-        if self._rendering is not None and draft == self._previewed:
+        if self._rendering is not None and draft == self._previewed and not _failed(self._rendering):
             return await asyncio.shield(self._rendering)  # the same music is already on its way
         self._previewed = draft
         self._rendering = asyncio.ensure_future(self._render(draft))
@@ -152,6 +152,10 @@ class Player(w.VBox):
             _SHOWN.discard(self._preview)
         self.media.close()
         super().close()
+
+
+def _failed(future: asyncio.Future[Any]) -> bool:
+    return future.done() and (future.cancelled() or future.exception() is not None)
 
 
 def _safe_id(session: Session) -> str:

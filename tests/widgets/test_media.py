@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import musicmaker_nb as mm
+
 from musicmaker_nb.widgets import MediaFile, Player
 from musicmaker_nb.widgets._media import CHUNK_BYTES, SENT, SERVED, absolute_forms, chunk_reply
 from musicmaker_nb.widgets._player import preview_frame
@@ -189,14 +191,22 @@ def test_a_player_that_does_not_follow_says_its_preview_is_out_of_date(session, 
     assert "out of date" in player.caption.value
 
 
+def test_a_failed_preview_is_tried_again_for_the_same_music(session, service, clip):
+    session.upload(clip)
+    session.say("create an upbeat background track")
+    player = Player(session, root=clip.parent, follow=False)
+    service.fail_next("render", 402, message="export blocked")
+    with pytest.raises(mm.MusicMakerError):
+        session.submit(player.preview()).result(10)
+    assert session.submit(player.preview()).result(10).is_file()
+
+
 @pytest.mark.slow
 def test_a_preview_on_the_real_engine_is_540p_and_small(tmp_path):
     """The draft of a 1080p clip previews at 960x540: a fraction of the export's size."""
     import subprocess
 
     import imageio_ffmpeg
-
-    import musicmaker_nb as mm
 
     clip = tmp_path / "clip1080.mp4"
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
