@@ -1,13 +1,15 @@
 """The notebook app: upload, prompt, timeline, player and export widgets, and variant comparison.
 
-ipywidgets 8, and anywidget for the few parts that need a line of JavaScript (the timeline's
-playhead). ``MusicMakerApp(session)`` composes the parts; each part also works alone with a session.
+ipywidgets 8, and anywidget for the few parts that need a little JavaScript: ``MediaFile``
+(players and downloads that work in every front-end) and the timeline's playhead.
+``MusicMakerApp(session)`` composes the parts; each part also works alone with a session.
 """
 
 from ._app import MusicMakerApp
 from ._compare import Variant, VariantGrid, compare
 from ._export import ExportPanel
 from ._header import StatusBar
+from ._media import MediaFile
 from ._music_picture import fetch_music_curves, music_curves, music_picture_svg
 from ._player import Player
 from ._progress import ProgressBar
@@ -25,6 +27,7 @@ __all__ = [
     "music_curves",
     "fetch_music_curves",
     "Player",
+    "MediaFile",
     "ExportPanel",
     "StatusBar",
     "ProgressBar",

@@ -38,7 +38,7 @@ class MusicMakerApp(w.VBox):
         self.upload = UploadPanel(session, activity=self.activity, root=self.root)
         self.prompt = PromptPanel(session, activity=self.activity)
         self.timeline = TimelineView(session)
-        self.player = Player(session, root=self.root)
+        self.player = Player(session, root=self.root, follow=preview)
         self.export = ExportPanel(session, activity=self.activity, root=self.root)
         self.upload.on_media(self.timeline.refresh)
         self.prompt.after_reply(self._after_reply)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import os
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -22,14 +23,18 @@ from ..client._records import RecordBook
 from ..client._sync import Session
 from ..protocol import MusicMakerError
 from ._files import work_dir
-from ._format import notice_html, relative_path, video_html
+from ._format import notice_html
+from ._media import MediaFile
+from ._player import preview_frame
 from ._tasks import Activity, plain_error
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["Variant", "VariantGrid", "compare", "variant_message", "seeds_for", "variants_frame", "music_source"]
+__all__ = ["Variant", "VariantGrid", "compare", "variant_message", "seeds_for", "variants_frame", "music_source",
+           "clean_variant_files"]
 
+_log = logging.getLogger("musicmaker_nb.widgets")
 FRAME_COLUMNS = ["prompt", "seed", "description", "tempo_bpm", "key", "lufs", "preview", "media_id", "error"]
 
 
@@ -42,6 +47,7 @@ class Variant:
     key: str | None = None
     lufs: float | None = None
     preview: Path | None = None
+    music: Path | None = None  # the music alone, when the backend offers its file (not a frame column)
     media_id: str | None = None
     error: str | None = None
 
@@ -57,6 +63,7 @@ class Variant:
             return notice_html(self.error, kind="error")
         bits = [f"{self.tempo_bpm:g} BPM" if self.tempo_bpm is not None else None, self.key,
                 f"{self.lufs:.1f} LUFS" if self.lufs is not None else None]
+        bits = [bit for bit in bits if bit and bit.lower() not in self.description.lower()]  # said once
         return (f'<div class="mm-description">{html.escape(self.description)}</div>'
                 f'<div class="mm-figures">{html.escape(" · ".join(bit for bit in bits if bit))}</div>')
 
@@ -104,33 +111,50 @@ def _number(value: Any) -> float | None:
         return None
 
 
-class VariantGrid(w.GridBox):
-    """Cards side by side: player, prompt, description, tempo, key, loudness, "use this one"."""
+class VariantGrid(w.VBox):
+    """Cards side by side: player, the music alone (when the backend offers its file), prompt,
+    description, tempo, key, loudness, "use this one".
+
+    The status line sits above the cards' grid (``box``). The grid follows the person's session: the card
+    whose music is in the draft is marked (class ``mm-chosen``), and unmarked when the draft's
+    music changes elsewhere. ``retire()`` deletes its variant files (a newer comparison does it).
+    """
 
     def __init__(self, session: Session, variants: Sequence[Variant], *, root: str | os.PathLike[str] = ".") -> None:
         self.session = session
         self.root = Path(root)
         self.variants = list(variants)
         self.activity = Activity(session)
-        self.players = [w.Output(layout=w.Layout(min_height="2em")) for _ in self.variants]
-        self.figures = [w.HTML(notice_html("⏳ generating...")) for _ in self.variants]
-        self.use_buttons = [w.Button(description="use this one", icon="check", disabled=True) for _ in self.variants]
+        self.chosen: int | None = None
+        self._chosen_music: str | None = None
+        self.players = [MediaFile(root=self.root) for _ in self.variants]
+        self.music_players = [MediaFile(root=self.root, kind="audio", layout=w.Layout(display="none"))
+                              for _ in self.variants]
+        self.figures = [w.HTML(notice_html("generating...")) for _ in self.variants]
+        self.marks = [w.HTML() for _ in self.variants]
+        self.use_buttons = [w.Button(description="use this one", icon="check", disabled=True,
+                                     layout=w.Layout(width="auto")) for _ in self.variants]
         self.status = w.HTML()
         for index, button in enumerate(self.use_buttons):
             button.on_click(lambda _, index=index: self.use(index))
-        self.activity.on_change(lambda _: self._sync_buttons())
-        cards = [self._card(index) for index in range(len(self.variants))]
-        columns = min(len(cards), 3) or 1
-        super().__init__(cards, layout=w.Layout(grid_template_columns=f"repeat({columns}, 1fr)", grid_gap="8px"))
+        self.cards = [self._card(index) for index in range(len(self.variants))]
+        columns = min(len(self.cards), 3) or 1
+        # minmax(0, 1fr): a column never grows past its share to fit a wide child
+        self.box = w.GridBox(self.cards, layout=w.Layout(
+            grid_template_columns=f"repeat({columns}, minmax(0, 1fr))", grid_gap="8px", width="100%"))
+        super().__init__([self.status, self.box], layout=w.Layout(width="100%", max_width="100%"))
         self.add_class("mm-variants")
+        self._stop_following = session.aio.on_change(self._session_changed)
 
     def __repr__(self) -> str:
         return f"<VariantGrid {len(self.variants)} variants>"
 
     def _card(self, index: int) -> w.VBox:
         prompt = html.escape(self.variants[index].message)
-        card = w.VBox([self.players[index], w.HTML(f"<b>{index + 1}.</b> {prompt}"), self.figures[index],
-                       self.use_buttons[index]], layout=w.Layout(border="1px solid #ddd", padding="4px"))
+        card = w.VBox([self.players[index], self.music_players[index],
+                       w.HTML(f"<b>{index + 1}.</b> {prompt}"), self.figures[index],
+                       self.marks[index], self.use_buttons[index]],
+                      layout=w.Layout(border="1px solid #ddd", padding="4px", min_width="0", max_width="100%"))
         card.add_class("mm-variant")
         return card
 
@@ -138,30 +162,82 @@ class VariantGrid(w.GridBox):
         """Show variant ``index`` once it is generated (or failed)."""
         variant = self.variants[index]
         self.figures[index].value = variant.figures_html()
-        relative = relative_path(variant.preview, self.root) if variant.preview else None
-        if relative is not None:
-            markup = video_html(relative, width=320)
-            self.players[index].outputs = ({"output_type": "display_data", "metadata": {},
-                                            "data": {"text/html": markup, "text/plain": relative}},)
+        if variant.preview is not None:
+            self.players[index].show(variant.preview)
+        if variant.music is not None:
+            self.music_players[index].show(variant.music, kind="audio")
+            self.music_players[index].layout.display = None
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:
-        """A variant can be used once it is ready, and while nothing else runs."""
+        """A variant can be used once it is ready. Buttons stay as they are while a variant is put
+        into the draft (a click meanwhile is answered in the status line), so they never flash."""
         for variant, button in zip(self.variants, self.use_buttons):
-            button.disabled = self.activity.busy or variant.error is not None or variant.preview is None
+            button.disabled = variant.error is not None or variant.preview is None
 
     def use(self, index: int) -> Future[Any] | None:
         """Put variant ``index``'s music into the main session's draft."""
         variant = self.variants[index]
 
         async def job() -> Any:
-            self.status.value = notice_html(f"Putting variant {index + 1} into your draft...")
             reply = await self.session.aio.say(variant.message)
-            self.status.value = notice_html(f"Variant {index + 1} is in your draft. {reply.text}", kind="ok")
+            self.mark(index, music_source(self.session.aio.draft))
+            self._say(f"Variant {index + 1} is in your draft. {reply.text}", "ok")
             return reply
 
-        return self.activity.run(f"using variant {index + 1}",
-                                 job, lambda text: setattr(self.status, "value", notice_html(text, kind="error")))
+        return self.activity.run(f"using variant {index + 1}", job, lambda text: self._say(text, "error"),
+                                 on_start=lambda: self._say(f"Putting variant {index + 1} into your draft..."))
+
+    def mark(self, index: int | None, music_id: str | None = None) -> None:
+        """Mark card ``index`` as the one in the draft (None: no card)."""
+        self.chosen, self._chosen_music = index, music_id
+        for number, (card, mark) in enumerate(zip(self.cards, self.marks)):
+            if number == index:
+                card.add_class("mm-chosen")
+                card.layout.border = "2px solid #2e7d32"
+                mark.value = '<div class="mm-chosen-mark"><b>In your draft</b></div>'
+            else:
+                card.remove_class("mm-chosen")
+                card.layout.border = "1px solid #ddd"
+                mark.value = ""
+
+    def _say(self, text: str, kind: str = "info") -> None:
+        self.status.value = notice_html(text, kind=kind)
+
+    def _session_changed(self, aio: Any) -> None:
+        """The draft's music changed elsewhere (the app, another grid): the mark goes."""
+        if self.chosen is not None and self._chosen_music is not None and music_source(aio.draft) != self._chosen_music:
+            previous = self.chosen
+            self.mark(None)
+            self._say(f"Your draft has other music now than variant {previous + 1}.")
+
+    def files(self) -> list[Path]:
+        return [path for variant in self.variants for path in (variant.preview, variant.music) if path is not None]
+
+    def retire(self) -> None:
+        """Let go of this grid: its players close and its variant files are deleted."""
+        self._stop_following()
+        for player in (*self.players, *self.music_players):
+            player.close()
+        for path in self.files():
+            path.unlink(missing_ok=True)
+        for variant in self.variants:
+            variant.preview = variant.music = None
+        self._sync_buttons()
+        self._say("Replaced by a newer comparison: its files are deleted.")
+
+    def close(self) -> None:
+        self._stop_following()
+        super().close()
+
+
+def clean_variant_files(folder: Path, keep: Sequence[Path]) -> list[Path]:
+    """Delete the variant files (videos, music) in ``folder`` other than ``keep``; returns what was deleted."""
+    kept = {path.resolve() for path in keep}
+    stale = [path for path in folder.glob("variant_*.*") if path.resolve() not in kept]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 async def _generate(
@@ -178,13 +254,33 @@ async def _generate(
             music_id = music_source(session.draft)
             if music_id is None:
                 raise MusicMakerError(f"No music came back. The backend said: {reply.text}")
-            _from_generated(variant, next((item for item in session.generated_media if item.get("id") == music_id),
-                                          {"id": music_id}))
+            item = next((item for item in session.generated_media if item.get("id") == music_id), {"id": music_id})
+            _from_generated(variant, item)
             target = work_dir(grid.root, "variants") / f"variant_{index + 1}_{session.session_id[:12]}.mp4"
-            variant.preview = await session.export(target, quality=quality)
+            frame = preview_frame(session.draft.width, session.draft.height)
+            if frame is None:
+                variant.preview = await session.export(target, quality=quality, warn_without_music=False)
+            else:  # a light preview, as the player's: small frame, the music at full quality
+                light = session.draft.with_canvas(*frame)
+                variant.preview = await session.client.export(session.session_id, light, target, quality=quality)
+            variant.music = await _music_alone(session, item, target)
         except Exception as exc:
             variant.error = plain_error(exc)
     grid.fill(index)
+
+
+async def _music_alone(session: Any, item: dict[str, Any], video: Path) -> Path | None:
+    """The generated music's own file next to the variant's video, to hear it without the clip's
+    sound; None when the backend gives no URL or the download fails (the video still has it)."""
+    url = item.get("url")
+    if not url:
+        return None
+    suffix = Path(str(url).split("?", 1)[0]).suffix or ".wav"
+    try:
+        return await session.client.download(url, video.with_suffix(suffix))
+    except Exception:
+        _log.debug("the music of %s did not download", item.get("id"), exc_info=True)
+        return None
 
 
 def compare(
@@ -210,6 +306,9 @@ def compare(
     session, clip = _session_and_clip(session_or_clip, clip)
     variants = [Variant(prompt, seed) for prompt, seed in zip(prompts, seeds_for(prompts, seeds))]
     grid = VariantGrid(session, variants, root=root if root is not None else Path.cwd())
+    if compare.last_grid is not None:
+        compare.last_grid.retire()  # a new comparison replaces the last one, and its files
+    clean_variant_files(work_dir(grid.root, "variants"), keep=[])  # left by earlier kernels
     compare.last_grid = grid
     if show:
         from IPython.display import display

@@ -1,4 +1,6 @@
-"""The export panel: aspect ratio and quality, a progress bar fed by the render, a download link."""
+"""The export panel: aspect ratio and quality, a progress bar fed by the render, a download link
+(a ``MediaFile`` in its download role: the server's URL where it works, else the file sent through
+the notebook and saved from a Blob under its own name)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from ..client._session import NO_MUSIC_NOTE
 from ..client._sync import Session
 from ..protocol import MusicMakerError
 from ._files import work_dir
-from ._format import download_html, notice_html, relative_path
+from ._format import human_size, notice_html
+from ._media import MediaFile
 from ._progress import ProgressBar
 from ._tasks import Activity
 
@@ -49,12 +52,13 @@ class ExportPanel(w.VBox):
         self.aspect = w.Dropdown(options=list(ASPECT_RATIOS), value="as the draft", description="Frame", **compact)
         self.quality = w.Dropdown(options=QUALITIES, value="high", description="Quality", **compact)
         self.button = w.Button(description="Export MP4", icon="download", button_style="success")
-        self.progress = ProgressBar()
+        self.progress = ProgressBar(text="not exported yet")
         self.link = w.Output()
+        self.download = MediaFile(root=self.root, role="download", layout=w.Layout(display="none"))
         self.activity.add_controls([self.button])
         self.button.on_click(lambda _: self.export())
         choices = w.HBox([self.aspect, self.quality, self.button], layout=w.Layout(flex_flow="row wrap"))
-        super().__init__([w.HTML("<b>Export</b>"), choices, self.progress, self.link])
+        super().__init__([w.HTML("<b>Export</b>"), choices, self.progress, self.download, self.link])
         self.add_class("mm-export")
 
     def __repr__(self) -> str:
@@ -66,6 +70,7 @@ class ExportPanel(w.VBox):
         frame, quality = ASPECT_RATIOS[self.aspect.value], self.quality.value
         self.progress.reset("starting...")
         self.link.outputs = ()
+        self.download.layout.display = "none"
         return self.activity.run("exporting", lambda: self._export(target, frame, quality), self._failed)
 
     async def _export(self, target: Path, frame: tuple[int, int] | None, quality: str) -> Path:
@@ -81,17 +86,18 @@ class ExportPanel(w.VBox):
                                              quality=quality, on_progress=self.progress.update)
         self.path = Path(result)
         self.progress.finish("done")
-        self._offer(self.path, silent=draft.find_track("bgm") is None)
+        self.offer(self.path, silent=draft.find_track("bgm") is None)
         return self.path
 
-    def _offer(self, path: Path, *, silent: bool = False) -> None:
-        relative = relative_path(path, self.root)
-        markup = (download_html(relative, path.name, path.stat().st_size) if relative is not None
-                  else notice_html(f"Saved to {path}"))
+    def offer(self, path: Path, *, silent: bool = False) -> None:
+        """Offer ``path`` for download (an export, or any file the kernel can read)."""
+        self.download.show(path, label=f"Download {path.name} ({human_size(path.stat().st_size)})")
+        self.download.layout.display = None
+        self.link.outputs = ()
         if silent:
-            markup += notice_html("Exported without music: " + NO_MUSIC_NOTE + ".")
-        self.link.outputs = ({"output_type": "display_data", "metadata": {},
-                              "data": {"text/html": markup, "text/plain": str(path)}},)
+            markup = notice_html("Exported without music: " + NO_MUSIC_NOTE + ".")
+            self.link.outputs = ({"output_type": "display_data", "metadata": {},
+                                  "data": {"text/html": markup, "text/plain": NO_MUSIC_NOTE}},)
 
     def _failed(self, text: str) -> None:
         self.progress.finish("export failed", ok=False)

@@ -73,11 +73,14 @@ def timeline_html(draft: Draft | None) -> str:
     return f'<div class="mm-summary">{html.escape(draft.summary())}</div>{table}'
 
 
-def video_html(src: str, *, width: int = 480) -> str:
-    """An HTML5 player for a URL or a path relative to the notebook."""
+def video_html(src: str, *, width: int | None = None) -> str:
+    """An HTML5 player for a URL or a path relative to the notebook, as wide as its container
+    (never wider) unless ``width`` is given."""
     source = html.escape(src, quote=True)
+    size = f' width="{width}"' if width else ""
     return (
-        f'<video class="mm-video" src="{source}" controls preload="metadata" width="{width}">'
+        f'<video class="mm-video" src="{source}" controls preload="metadata"{size} '
+        'style="max-width: 100%; height: auto;' + ("" if width else " width: 100%;") + '">'
         f'Your browser cannot play this video: <a href="{source}">download it</a>.</video>'
     )
 
@@ -85,7 +88,7 @@ def video_html(src: str, *, width: int = 480) -> str:
 def download_html(href: str, name: str, size_bytes: int | None = None) -> str:
     target = html.escape(href, quote=True)
     label = html.escape(name) + (f" ({human_size(size_bytes)})" if size_bytes is not None else "")
-    return f'<a class="mm-download" href="{target}" download="{html.escape(name, quote=True)}">⬇ Download {label}</a>'
+    return f'<a class="mm-download" href="{target}" download="{html.escape(name, quote=True)}">Download {label}</a>'
 
 
 def notice_html(text: str, *, kind: str = "info") -> str:

@@ -27,9 +27,10 @@ class Throttle:
 
 
 class ProgressBar(w.HBox):
-    def __init__(self, interval: float = 0.2) -> None:
+    def __init__(self, interval: float = 0.2, *, text: str = "") -> None:
+        """``text``: the label before any progress, so an idle bar says what it waits for."""
         self.bar = w.FloatProgress(value=0, min=0, max=1, layout=w.Layout(width="60%"))
-        self.label = w.Label("")
+        self.label = w.Label(text)
         self._throttle = Throttle(interval)
         super().__init__([self.bar, self.label])
         self.add_class("mm-progress")

@@ -66,12 +66,71 @@ def fetch_html_manager(spec: str, cache: Path) -> Path:
     return target
 
 
+def fetch_requirejs(cache: Path, version: str = "2.3.7") -> Path:
+    """require.js from the npm registry (cached): the html-manager loads custom widgets (our
+    anywidget player) through it, as nbconvert's HTML pages do with a CDN copy."""
+    target = cache / f"require-{version}.js"
+    if target.is_file():
+        return target
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed once to fetch require.js: apt-get install npm", pytrace=False)
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache) as scratch:
+        result = subprocess.run([npm, "pack", f"requirejs@{version}", "--pack-destination", scratch, "--silent"],
+                                capture_output=True, text=True, timeout=300, cwd=scratch)
+        if result.returncode != 0:
+            pytest.fail(f"npm pack requirejs@{version} failed:\n{result.stderr[-2000:]}", pytrace=False)
+        with tarfile.open(next(Path(scratch).glob("*.tgz"))) as archive:
+            archive.extractall(scratch, filter="data")
+        os.replace(Path(scratch) / "package" / "require.js", target)
+    return target
+
+
 @pytest.fixture(scope="session")
 def html_manager_dist() -> Path:
+    """The html-manager's dist/ folder, plus require.js and anywidget's AMD bundle next to it:
+    a page made by ``write_widget_page`` loads everything from its own folder, no CDN."""
     given = os.environ.get("MUSICMAKER_HTML_MANAGER_DIR")
-    if given:
-        return Path(given)
-    return fetch_html_manager(html_manager_spec(), Path(platformdirs.user_cache_dir("musicmaker_nb")))
+    cache = Path(platformdirs.user_cache_dir("musicmaker_nb"))
+    dist = Path(given) if given else fetch_html_manager(html_manager_spec(), cache)
+    import anywidget
+
+    site = cache / f"widget-site-{dist.name}-anywidget-{anywidget.__version__}"
+    if not (site / "anywidget.js").is_file():
+        scratch = Path(tempfile.mkdtemp(dir=cache))
+        shutil.copytree(dist, scratch, dirs_exist_ok=True)
+        shutil.copy(fetch_requirejs(cache), scratch / "require.js")
+        shutil.copy(Path(anywidget.__file__).parent / "nbextension" / "index.js", scratch / "anywidget.js")
+        if not (site / "anywidget.js").is_file():
+            shutil.rmtree(site, ignore_errors=True)
+            os.replace(scratch, site)
+    return site
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8"><title>{title}</title>
+<script src="require.js"></script>
+<script>require.config({{paths: {{anywidget: "anywidget"}}}});</script>
+<script src="embed-amd.js"></script>
+{extra}
+</head><body>
+{snippet}
+</body></html>
+"""
+
+
+def write_widget_page(path: Path, views: list, title: str, extra: str = "") -> Path:
+    """The widgets' state and views in a page the html-manager renders with no kernel and no
+    network; ``extra``: more markup for the head (a test's script)."""
+    from ipywidgets.embed import dependency_state, embed_snippet
+
+    # full state: anywidget's models name their view only in traits that hold the default value
+    snippet = embed_snippet(views, state=dependency_state(views, drop_defaults=False), embed_url="embed-amd.js",
+                            requirejs=True)
+    snippet = snippet[snippet.index('<script type="application/vnd.jupyter.widget-state+json">'):]  # ours loads it
+    path.write_text(PAGE.format(title=title, extra=extra, snippet=snippet), encoding="utf-8")
+    return path
 
 
 # Module scope, not session: Playwright's sync API keeps an event loop running in the main thread

@@ -10,11 +10,12 @@ from pathlib import Path
 import imageio_ffmpeg
 import ipywidgets
 import pytest
-from ipywidgets.embed import dependency_state, embed_minimal_html
 
 import musicmaker_nb as mm
 from musicmaker_nb.widgets import MusicMakerApp, compare
 from tests.fakes import FakeService, add_bgm
+
+from .conftest import write_widget_page
 
 TIMEOUT = 120
 
@@ -45,8 +46,7 @@ def app_site(tmp_path, html_manager_dist):
                      app.export.export):
             step()
             app.wait(TIMEOUT)
-        embed_minimal_html(site / "index.html", views=[app], state=dependency_state(app), title="musicmaker_nb",
-                           embed_url="embed.js", requirejs=False)
+        write_widget_page(site / "index.html", [app], "musicmaker_nb")
     finally:
         session.close()
         ipywidgets.Widget.close_all()
@@ -98,8 +98,7 @@ def test_variants_stand_side_by_side(browser, serve, tmp_path, html_manager_dist
         compare(session, ["calm piano", "upbeat pop", "epic score"], seeds=[1, 2, 3], clip=clip, root=site,
                 show=False, timeout=TIMEOUT)
         grid = compare.last_grid
-        embed_minimal_html(site / "index.html", views=[grid], state=dependency_state(grid), title="variants",
-                           embed_url="embed.js", requirejs=False)
+        write_widget_page(site / "index.html", [grid], "variants")
     finally:
         session.close()
         ipywidgets.Widget.close_all()

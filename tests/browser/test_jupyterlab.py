@@ -1,11 +1,15 @@
-"""The app in a real JupyterLab: the player and the download link go through the server's /files/ URLs.
+"""The app in a real JupyterLab: the player and the download link go through the server's /files/ URLs,
+and not one byte of media goes through the widget comm.
 
 This is what makes them work on Binder and JupyterHub, where the browser cannot reach the kernel's
-loopback engine. It needs JupyterLab installed (pip install jupyterlab).
+loopback engine. It needs JupyterLab installed (pip install jupyterlab). The notebook's last cell
+starts a thread that writes what the kernel's media widgets sent (bytes, mode) to a file the test
+reads: the kernel's own count, with no change to how the page runs.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -28,6 +32,18 @@ CELLS = (
     "app.upload.add_path('clip.mp4'); app.wait()\n"
     "app.prompt.generate('create an upbeat background track for my travel video'); app.wait()\n"
     "app.export.quality.value = 'low'; app.export.export(); app.wait()",
+    "import json, os, threading, time\n"
+    "def report():\n"
+    "    while True:\n"
+    "        media = (app.player.media, app.export.download)\n"
+    "        with open('sent.json.tmp', 'w') as out:\n"
+    "            json.dump({'bytes': sum(m.bytes_sent for m in media), 'modes': [m.mode for m in media],\n"
+    "                       'time': app.player.media.current_time}, out)\n"
+    "        os.replace('sent.json.tmp', 'sent.json')\n"
+    "        time.sleep(0.2)\n"
+    "threading.Thread(target=report, daemon=True).start()",
+    "from musicmaker_nb.widgets import compare\n"
+    "table = compare(session, ['make calm lo-fi music', 'create an epic cinematic score'], seeds=[1, 2])",
 )
 
 
@@ -53,7 +69,8 @@ def wait_until_up(url: str, server: subprocess.Popen, deadline_s: float = 60) ->
 
 @pytest.fixture
 def lab(tmp_path):
-    """A JupyterLab server on loopback serving a notebook that runs the app; yields (base URL, token)."""
+    """A JupyterLab server on loopback serving a notebook that runs the app; yields (base URL, token,
+    the notebook's folder)."""
     pytest.importorskip("jupyterlab", reason="pip install jupyterlab to run the JupyterLab check")
     work = tmp_path / "work"
     work.mkdir()
@@ -72,7 +89,7 @@ def lab(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/api/status?token={token}", server)
-        yield base, token
+        yield base, token, work
     finally:
         server.terminate()  # also shuts down the kernel
         try:
@@ -84,7 +101,7 @@ def lab(tmp_path):
 
 @pytest.mark.slow
 def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(browser, lab):
-    base, token = lab
+    base, token, work = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/check.ipynb?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
@@ -97,8 +114,42 @@ def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(bro
     video = page.locator(".mm-player video")
     assert video.evaluate("v => v.currentSrc").startswith(f"{base}/files/musicmaker_files/previews/preview_")
     assert video.evaluate("v => v.duration") == pytest.approx(2, abs=0.3)
+    page.wait_for_function("document.querySelector('.mm-export a.mm-download')?.href?.includes('/files/')",
+                           timeout=60_000)
     link = page.locator(".mm-export a.mm-download").evaluate("a => a.href")
     assert link.startswith(f"{base}/files/musicmaker_files/exports/")
-    download = page.request.get(link)
+    download = page.request.get(link, headers={"Referer": page.url})  # as a click sends; Jupyter checks it
     assert download.status == 200 and download.body()[4:8] == b"ftyp"  # an MP4
+    page.wait_for_function("document.querySelector('.mm-player')?.innerText.includes('served by Jupyter')",
+                           timeout=30_000)  # the caption says how the video came
+    assert "preview, " in page.locator(".mm-player").inner_text()
+    sent = work / "sent.json"
+    deadline = time.monotonic() + 120  # the kernel hears the page's news between cells
+    while not (sent.is_file() and json.loads(sent.read_text())["modes"] == ["served by Jupyter"] * 2):
+        assert time.monotonic() < deadline, sent.read_text() if sent.is_file() else "no report from the kernel"
+        time.sleep(0.2)
+    assert json.loads(sent.read_text())["bytes"] == 0  # nothing went through the comm
+    player, column = page.locator(".mm-player video").bounding_box(), page.locator(".mm-player").bounding_box()
+    assert player["x"] + player["width"] <= column["x"] + column["width"] + 0.5  # it fits its column
+
+    video.evaluate("v => { v.currentTime = 1.0; }")  # a seek: the kernel's current_time follows
+    deadline = time.monotonic() + 30
+    while json.loads(sent.read_text())["time"] != pytest.approx(1.0, abs=0.1):
+        assert time.monotonic() < deadline, sent.read_text()
+        time.sleep(0.2)
+
+    # "use this one" in the variant grid: the chosen card is marked, and the app's player follows
+    # the session's new music with a new preview.
+    before = video.evaluate("v => v.currentSrc")
+    page.wait_for_function("document.querySelectorAll('.mm-variant button:not([disabled])').length == 2",
+                           timeout=240_000)
+    page.locator(".mm-variant").nth(1).get_by_role("button", name="use this one").click()
+    page.wait_for_selector(".mm-variant.mm-chosen", timeout=120_000)
+    assert "In your draft" in page.locator(".mm-variant").nth(1).inner_text()
+    assert page.locator(".mm-variant.mm-chosen").count() == 1
+    page.wait_for_function("document.querySelector('.mm-variants').innerText.includes('Variant 2 is in your draft')",
+                           timeout=60_000)
+    page.wait_for_function(f"document.querySelector('.mm-player video').currentSrc != {json.dumps(before)} && "
+                           "document.querySelector('.mm-player video').readyState >= 1", timeout=120_000)
+    assert json.loads(sent.read_text())["bytes"] == 0
     page.close()

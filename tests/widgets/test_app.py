@@ -9,7 +9,6 @@ import ipywidgets
 
 from musicmaker_nb.widgets import MusicMakerApp, Player, PromptPanel, UploadPanel
 from musicmaker_nb.widgets._log import STILL_WORKING
-from musicmaker_nb.widgets._player import INLINE_VIDEO_LIMIT_BYTES
 from tests.fakes import default_sse_chunks, event
 
 from .conftest import values_of
@@ -127,8 +126,9 @@ def test_export_drives_the_progress_bar_and_offers_the_file(session, clip):
     app.wait(TIMEOUT)
     assert bar == sorted(bar) and len(bar) >= 4 and bar[-1] == 1.0
     assert app.export.progress.label.value.startswith("done")
-    link = app.export.link.outputs[0]["data"]["text/html"]
-    assert 'href="musicmaker_files/exports/' in link and "download=" in link
+    download = app.export.download
+    assert download.role == "download" and download.src.startswith("musicmaker_files/exports/")
+    assert download.name == app.export.path.name and download.layout.display is None
     assert app.export.path.is_file() and app.export.path.parent == clip.parent / "musicmaker_files" / "exports"
 
 
@@ -170,9 +170,8 @@ def test_a_reply_that_adds_music_renders_a_preview_into_the_player(session, clip
     app = MusicMakerApp(session, root=clip.parent)
     session.upload(clip)
     app.prompt.generate("create an upbeat background track").result(TIMEOUT)
-    markup = app.player.screen.outputs[0]["data"]["text/html"]
-    assert '<video class="mm-video" src="musicmaker_files/previews/preview_' in markup
-    assert Path(clip.parent, markup.split('src="')[1].split('"')[0]).is_file()
+    src = app.player.media.src
+    assert src.startswith("musicmaker_files/previews/preview_") and Path(clip.parent, src).is_file()
     assert "credits left" in app.header.line.value
 
 
@@ -231,27 +230,13 @@ def test_the_player_points_at_a_path_relative_to_the_notebook(session, tmp_path)
     video.write_bytes(b"\x00" * 100)
     player = Player(session, root=tmp_path)
     player.show(video)
-    assert 'src="out/a b.mp4"' in player.screen.outputs[0]["data"]["text/html"]
-    assert player.inline is None
+    assert player.media.src == "out/a b.mp4" and player.media.size == 100
+    assert "a b.mp4" in player.caption.value
 
 
-def test_the_player_sends_small_files_outside_the_notebook_folder_as_bytes(session, tmp_path):
+def test_a_file_outside_the_notebook_folder_plays_through_the_notebook(session, tmp_path):
     outside = tmp_path / "elsewhere.mp4"
     outside.write_bytes(b"\x00" * 100)
     player = Player(session, root=tmp_path / "notebooks")
     player.show(outside)
-    assert isinstance(player.inline, ipywidgets.Video) and player.inline.value == b"\x00" * 100
-    view = player.screen.outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
-    assert view["model_id"] == player.inline.model_id
-    first = player.inline
-    player.show(outside)
-    assert first.comm is None  # the old bytes were let go
-
-
-def test_the_player_refuses_big_files_outside_the_notebook_folder(session, tmp_path):
-    big = tmp_path / "big.mp4"
-    with big.open("wb") as out:
-        out.truncate(INLINE_VIDEO_LIMIT_BYTES + 1)
-    player = Player(session, root=tmp_path / "notebooks")
-    player.show(big)
-    assert player.screen.outputs == () and "copy it next to the notebook" in player.caption.value
+    assert player.media.src == "" and player.media.name == "elsewhere.mp4"  # no URL: the comm sends it
