@@ -25,6 +25,7 @@ from ..protocol import MusicMakerError
 from ._files import work_dir
 from ._format import notice_html
 from ._media import MediaFile
+from ._music_picture import music_curves, music_picture_svg, read_wav
 from ._player import preview_frame
 from ._tasks import Activity, plain_error
 
@@ -48,6 +49,7 @@ class Variant:
     lufs: float | None = None
     preview: Path | None = None
     music: Path | None = None  # the music alone, when the backend offers its file (not a frame column)
+    picture: str = ""  # the music's waveform and loudness with its sections, as SVG (not a frame column)
     media_id: str | None = None
     error: str | None = None
 
@@ -131,6 +133,7 @@ class VariantGrid(w.VBox):
         self.music_players = [MediaFile(root=self.root, kind="audio", layout=w.Layout(display="none"))
                               for _ in self.variants]
         self.figures = [w.HTML(notice_html("generating...")) for _ in self.variants]
+        self.pictures = [w.HTML(layout=w.Layout(width="100%")) for _ in self.variants]
         self.marks = [w.HTML() for _ in self.variants]
         self.use_buttons = [w.Button(description="use this one", icon="check", disabled=True,
                                      layout=w.Layout(width="auto")) for _ in self.variants]
@@ -152,7 +155,7 @@ class VariantGrid(w.VBox):
     def _card(self, index: int) -> w.VBox:
         prompt = html.escape(self.variants[index].message)
         card = w.VBox([self.players[index], self.music_players[index],
-                       w.HTML(f"<b>{index + 1}.</b> {prompt}"), self.figures[index],
+                       w.HTML(f"<b>{index + 1}.</b> {prompt}"), self.figures[index], self.pictures[index],
                        self.marks[index], self.use_buttons[index]],
                       layout=w.Layout(border="1px solid #ddd", padding="4px", min_width="0", max_width="100%"))
         card.add_class("mm-variant")
@@ -167,6 +170,8 @@ class VariantGrid(w.VBox):
         if variant.music is not None:
             self.music_players[index].show(variant.music, kind="audio")
             self.music_players[index].layout.display = None
+        if variant.picture:  # scaled to the card by its viewBox
+            self.pictures[index].value = f'<div class="mm-music-picture">{variant.picture}</div>'
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:
@@ -264,6 +269,7 @@ async def _generate(
                 light = session.draft.with_canvas(*frame)
                 variant.preview = await session.client.export(session.session_id, light, target, quality=quality)
             variant.music = await _music_alone(session, item, target)
+            variant.picture = await _music_picture(variant.music, item)
         except Exception as exc:
             variant.error = plain_error(exc)
     grid.fill(index)
@@ -281,6 +287,21 @@ async def _music_alone(session: Any, item: dict[str, Any], video: Path) -> Path 
     except Exception:
         _log.debug("the music of %s did not download", item.get("id"), exc_info=True)
         return None
+
+
+async def _music_picture(music: Path | None, item: dict[str, Any]) -> str:
+    """The waveform and loudness of the variant's music with its sections; empty when the music
+    is not a WAV this reader knows (a hosted MP3): the card then goes without the picture."""
+    if music is None or music.suffix.lower() != ".wav":
+        return ""
+    try:
+        samples, rate = await asyncio.to_thread(read_wav, music)
+        curves = await asyncio.to_thread(music_curves, samples, rate, buckets=320)
+    except (OSError, ValueError, EOFError):
+        _log.debug("no picture of %s", music, exc_info=True)
+        return ""
+    sections = (item.get("plan") or {}).get("sections") or ()
+    return music_picture_svg(*curves, sections, width=420)
 
 
 def compare(

@@ -161,6 +161,10 @@ def test_on_the_real_engine_each_card_also_plays_the_music_alone(tmp_path):
         assert variant.music.suffix == ".wav" and variant.music.read_bytes()[:4] == b"RIFF"
         player = grid.music_players[0]
         assert (player.kind, player.name, player.layout.display) == ("audio", variant.music.name, None)
+        # the picture of the music: waveform, loudness and the plan's sections, in the card
+        picture = grid.pictures[0].value
+        assert picture.count("<svg") == 1 and "LUFS" in picture
+        assert any(f">{name}<" in picture for name in ("intro", "verse", "chorus", "outro"))
         assert sorted(grid.files()) == sorted((tmp_path / "musicmaker_files" / "variants").glob("variant_*"))
     finally:
         session.close()
