@@ -1,10 +1,12 @@
-"""The notebook app: upload, prompt, timeline, player and export widgets, and variant comparison.
+"""The notebook app: upload, prompt, plan controls, undo and redo, timeline, player and export
+widgets, and variant comparison.
 
-ipywidgets 8 only, no custom JavaScript. ``MusicMakerApp(session)`` composes the parts; each
-part also works alone with a session.
+ipywidgets 8, and one tiny anywidget (the app scrolls into view when it starts working).
+``MusicMakerApp(session)`` composes the parts; each part also works alone with a session.
 """
 
 from ._app import MusicMakerApp
+from ._controls import HistoryButtons, PlanControls, control_message
 from ._compare import Variant, VariantGrid, compare
 from ._export import ExportPanel
 from ._header import StatusBar
@@ -18,6 +20,9 @@ __all__ = [
     "MusicMakerApp",
     "UploadPanel",
     "PromptPanel",
+    "PlanControls",
+    "HistoryButtons",
+    "control_message",
     "TimelineView",
     "Player",
     "ExportPanel",

@@ -1,4 +1,4 @@
-"""``MusicMakerApp``: upload, prompt, timeline, player and export around one session."""
+"""``MusicMakerApp``: upload, prompt, plan controls, timeline, player and export around one session."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import anywidget
 import ipywidgets as w
+import traitlets
 
 from ..client._sync import Session
+from ._controls import HistoryButtons, PlanControls
 from ._export import ExportPanel
 from ._header import StatusBar
 from ._player import Player
@@ -17,12 +20,34 @@ from ._tasks import Activity
 from ._timeline import TimelineView
 from ._upload import UploadPanel
 
-__all__ = ["MusicMakerApp"]
+__all__ = ["MusicMakerApp", "ScrollIntoView"]
+
+
+class ScrollIntoView(anywidget.AnyWidget):
+    """Brings the app it sits in on screen each time ``ticks`` grows, unless it is already in
+    view: after "Run All" the app that starts working is far above the last cell."""
+
+    _esm = """
+    function render({ model, el }) {
+      model.on("change:ticks", () => {
+        const app = el.closest(".mm-app") || el;
+        const box = app.getBoundingClientRect();
+        if (box.bottom < 0 || box.top > window.innerHeight) {
+          app.scrollIntoView({ behavior: "smooth", block: "start" });
+        }
+      });
+    }
+    export default { render };
+    """
+    ticks = traitlets.Int(0).tag(sync=True)
 
 
 class MusicMakerApp(w.VBox):
-    """The whole notebook UI for a session; each part (``upload``, ``prompt``, ``timeline``,
-    ``player``, ``export``, ``header``) also works alone.
+    """The whole notebook UI for a session; each part (``upload``, ``prompt``, ``controls``,
+    ``history``, ``timeline``, ``player``, ``export``, ``header``) also works alone.
+
+    The app follows the session: a change made anywhere (another cell's ``session.say``, the
+    compare grid's "use this one") shows in its timeline, controls and player.
 
     Files it writes (uploads, previews, exports) go to ``<root>/musicmaker_files/``; ``root``
     must be the notebook's folder (the kernel's working directory, the default) for the
@@ -37,15 +62,26 @@ class MusicMakerApp(w.VBox):
         self.header = StatusBar(session, activity=self.activity)
         self.upload = UploadPanel(session, activity=self.activity, root=self.root)
         self.prompt = PromptPanel(session, activity=self.activity)
+        # The controls' words and the replies go to the prompt's conversation, as if typed there.
+        talk = {"activity": self.activity, "conversation": self.prompt.conversation, "show": self._show_conversation}
+        self.controls = PlanControls(session, **talk)
+        self.history = HistoryButtons(session, **talk)
         self.timeline = TimelineView(session)
         self.player = Player(session, root=self.root)
         self.export = ExportPanel(session, activity=self.activity, root=self.root)
+        self.scroll = ScrollIntoView(layout=w.Layout(height="0px"))
+        self._previewed: Any = None  # the draft the player shows
         self.upload.on_media(self.timeline.refresh)
-        self.prompt.after_reply(self._after_reply)
+        for part in (self.prompt, self.controls, self.history):
+            part.after_reply(self._after_reply)
         self.prompt.export_handler = self.export.export
-        left = w.VBox([self.upload, self.prompt], layout=w.Layout(width="55%"))
-        right = w.VBox([self.player, self.export], layout=w.Layout(width="45%"))
-        super().__init__([self.header, w.HBox([left, right]), self.timeline])
+        self.activity.on_change(self._activity_changed)
+        self._stop_following = session.on_change(lambda _: self._session_changed())
+        steer = w.VBox([self.history, self.controls])
+        left = w.VBox([self.upload, self.prompt, steer], layout=w.Layout(flex="1 1 420px", min_width="0"))
+        right = w.VBox([self.player, self.export], layout=w.Layout(flex="1 1 320px", min_width="0"))
+        columns = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
+        super().__init__([self.scroll, self.header, columns, self.timeline])
         self.add_class("mm-app")
 
     def __repr__(self) -> str:
@@ -55,11 +91,40 @@ class MusicMakerApp(w.VBox):
         """Block until the running job (upload, generate, export) is done; for scripts."""
         return self.activity.wait(timeout)
 
+    def close(self) -> None:
+        getattr(self, "_stop_following", lambda: None)()  # closed before it was built: nothing to stop
+        super().close()
+
+    def _show_conversation(self) -> None:
+        self.prompt.log_view.value = self.prompt.conversation.to_html()
+
+    def _activity_changed(self, label: str) -> None:
+        if label != "ready":
+            self.scroll.ticks += 1
+
+    def _session_changed(self) -> None:
+        """A new draft, from this app or from anywhere else: show it; render a preview of new
+        music when no job of this app will (its own replies preview in ``_after_reply``)."""
+        draft = self.session.draft
+        self.timeline.refresh(draft)
+        if self.preview and not self.activity.busy and self._has_music(draft) and draft != self._previewed:
+            self.activity.run("rendering a preview", self._preview, self._error)
+
     async def _after_reply(self, reply: Any) -> None:
         draft = reply.draft if reply.draft is not None else self.session.draft
         self.timeline.refresh(draft)
-        if self.preview and draft is not None and draft.find_track("bgm") is not None and (
-            reply.changes or self.player.path is None
-        ):
-            await self.player.preview()
+        if self.preview and self._has_music(draft) and (reply.changes or self.player.path is None):
+            await self._preview()
         await self.header.refresh()
+
+    async def _preview(self) -> None:
+        self._previewed = self.session.draft
+        await self.player.preview()
+
+    def _error(self, text: str) -> None:
+        self.prompt.conversation.error(text)
+        self._show_conversation()
+
+    @staticmethod
+    def _has_music(draft: Any) -> bool:
+        return draft is not None and draft.find_track("bgm") is not None
