@@ -83,6 +83,8 @@ class MusicMakerApp(w.VBox):
         columns = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
         super().__init__([self.scroll, self.header, columns, self.timeline])
         self.add_class("mm-app")
+        if preview and self._has_music(session.draft):  # a new app on a session with music plays it
+            self.activity.run("rendering a preview", self._preview, self._error)
 
     def __repr__(self) -> str:
         return f"<MusicMakerApp session={getattr(self.session, 'session_id', None)} {self.activity.label}>"

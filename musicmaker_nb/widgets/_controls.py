@@ -116,7 +116,7 @@ FIT_CHOICES: tuple[tuple[str, str, str], ...] = (
 TEMPO_RANGE = (40, 240)  # the BPM the agent accepts
 _ROLE_NAMES = {"melody": "Melody", "chords": "Chords", "bass": "Bass", "pad": "Pad", "arp": "Arpeggio",
                "timpani": "Timpani"}
-_FRAME_SIZES = {(1920, 1080): "16:9", (1080, 1920): "9:16", (1080, 1080): "1:1"}
+_FRAME_SHAPES = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0}
 
 
 def spoken_instrument(name: str) -> str | None:
@@ -135,29 +135,18 @@ def shared_name(role: str, instruments: Mapping[str, str]) -> str | None:
 def control_message(name: str, value: Any, *, current: Any = None) -> str:
     """What a person would type for a control's new ``value``; ``current`` is what the part
     plays now (for ``instrument``). Raises ValueError for what no words can ask for."""
-    if name == "style":
-        words = next((said for _, key, said in STYLE_CHOICES if key == value), str(value).replace("_", " "))
-        return f"change the style to {words}"
-    if name == "mood":
-        return f"change the mood to {value}"
-    if name == "tempo":
-        return f"set the tempo to {round(float(value))} BPM"
-    if name == "key":
-        tonic, mode = value
-        return f"change the key to {tonic} {mode}"
-    if name == "instrument":
-        return _instrument_message(str(current), str(value))
-    if name == "energy":
-        return {"up": "more energy", "down": "less energy"}[value]
-    if name == "drums":
-        return "add drums" if value else "remove the drums"
-    if name == "another":
-        return _another_message(value or {})
-    if name == "frame":
-        aspect, fit = value
-        words = next((said for _, key, said in FIT_CHOICES if key == fit), "")
-        return f"make it {aspect} {words}".strip()
-    raise ValueError(f"no control is called {name!r}")
+    if name not in _MESSAGES:
+        raise ValueError(f"no control is called {name!r}; the controls are {', '.join(_MESSAGES)}")
+    return _MESSAGES[name](value, current)
+
+
+def _style_words(style: str) -> str:
+    return next((said for _, key, said in STYLE_CHOICES if key == style), str(style).replace("_", " "))
+
+
+def _frame_message(aspect: str, fit: str | None) -> str:
+    words = next((said for _, key, said in FIT_CHOICES if key == fit), "")
+    return f"make it {aspect} {words}".strip()
 
 
 def _instrument_message(current: str, new: str) -> str:
@@ -175,13 +164,25 @@ def _another_message(plan: Mapping[str, Any]) -> str:
     style = plan.get("style")
     if not style:
         return "try another version"
-    words = next((said for _, key, said in STYLE_CHOICES if key == style), str(style).replace("_", " "))
-    parts = [f"try another take of {plan.get('mood') or ''} {words}".replace("  ", " ")]
+    parts = [f"try another take of {plan.get('mood') or ''} {_style_words(style)}".replace("  ", " ")]
     if plan.get("tempo_bpm"):
         parts.append(f"at {round(float(plan['tempo_bpm']))} BPM")
     if plan.get("key") and plan.get("mode"):
         parts.append(f"in {plan['key']} {plan['mode']}")
     return " ".join(parts)
+
+
+_MESSAGES: dict[str, Callable[[Any, Any], str]] = {
+    "style": lambda style, _: f"change the style to {_style_words(style)}",
+    "mood": lambda mood, _: f"change the mood to {mood}",
+    "tempo": lambda bpm, _: f"set the tempo to {round(float(bpm))} BPM",
+    "key": lambda key, _: f"change the key to {key[0]} {key[1]}",
+    "instrument": lambda instrument, current: _instrument_message(str(current), str(instrument)),
+    "energy": lambda direction, _: {"up": "more energy", "down": "less energy"}[direction],
+    "drums": lambda wanted, _: "add drums" if wanted else "remove the drums",
+    "another": lambda plan, _: _another_message(plan or {}),
+    "frame": lambda frame, _: _frame_message(*frame),
+}
 
 
 # -- reading the session ----------------------------------------------------------------------
@@ -210,7 +211,10 @@ def frame_of(draft: Draft | None) -> tuple[str | None, str | None]:
     if draft is None:
         return None, None
     fit = (draft.meta or {}).get("fit")
-    return _FRAME_SIZES.get((draft.width, draft.height)), fit if isinstance(fit, str) else None
+    width, height = draft.width or 0, draft.height or 0
+    ratio = width / height if width and height else 0
+    aspect = next((name for name, shape in _FRAME_SHAPES.items() if abs(ratio - shape) < 0.01), None)
+    return aspect, fit if isinstance(fit, str) else None
 
 
 # -- saying it ----------------------------------------------------------------------------------

@@ -324,6 +324,14 @@ def test_the_app_follows_a_change_made_in_another_cell(session, clip):
     assert not app.controls.style.disabled
 
 
+def test_a_new_app_on_a_session_with_music_plays_it(session, clip):
+    session.upload(clip)
+    session.say("create an upbeat background track")
+    app = MusicMakerApp(session, root=clip.parent)
+    app.wait(TIMEOUT)
+    assert app.player.path is not None and app.player.path.is_file()
+
+
 def test_the_app_scrolls_into_view_when_it_starts_working(session, clip):
     app = MusicMakerApp(session, root=clip.parent, preview=False)
     ticks = values_of(app.scroll, "ticks")
