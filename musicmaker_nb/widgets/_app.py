@@ -24,16 +24,20 @@ __all__ = ["MusicMakerApp", "ScrollIntoView"]
 
 
 class ScrollIntoView(anywidget.AnyWidget):
-    """Brings the app it sits in on screen each time ``ticks`` grows, unless it is already in
-    view: after "Run All" the app that starts working is far above the last cell."""
+    """Brings the output shown after it (the app) on screen each time ``ticks`` grows, unless it
+    is in view already: after "Run All" the app that starts working is far above the last cell.
+
+    It is displayed on its own, just before the app, not inside it: a page of the app's widgets
+    saved as HTML (the README's screenshot) then has no model it cannot draw."""
 
     _esm = """
     function render({ model, el }) {
       model.on("change:ticks", () => {
-        const app = el.closest(".mm-app") || el;
-        const box = app.getBoundingClientRect();
+        const output = el.closest(".jp-OutputArea-child, .output_area");
+        const target = (output && output.nextElementSibling) || el;
+        const box = target.getBoundingClientRect();
         if (box.bottom < 0 || box.top > window.innerHeight) {
-          app.scrollIntoView({ behavior: "smooth", block: "start" });
+          target.scrollIntoView({ behavior: "smooth", block: "start" });
         }
       });
     }
@@ -81,13 +85,19 @@ class MusicMakerApp(w.VBox):
         left = w.VBox([self.upload, self.prompt, steer], layout=w.Layout(flex="1 1 420px", min_width="0"))
         right = w.VBox([self.player, self.export], layout=w.Layout(flex="1 1 320px", min_width="0"))
         columns = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
-        super().__init__([self.scroll, self.header, columns, self.timeline])
+        super().__init__([self.header, columns, self.timeline])
         self.add_class("mm-app")
         if preview and self._has_music(session.draft):  # a new app on a session with music plays it
             self.activity.run("rendering a preview", self._preview, self._error)
 
     def __repr__(self) -> str:
         return f"<MusicMakerApp session={getattr(self.session, 'session_id', None)} {self.activity.label}>"
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.scroll)
+        display(self._repr_mimebundle_(), raw=True)
 
     def wait(self, timeout: float | None = None) -> Any:
         """Block until the running job (upload, generate, export) is done; for scripts."""

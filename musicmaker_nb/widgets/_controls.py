@@ -113,6 +113,7 @@ FIT_CHOICES: tuple[tuple[str, str, str], ...] = (
     ("blurred background", "blur", "with a blurred background"),
     ("letterbox", "letterbox", "with letterbox bars"),
 )
+DEFAULT_FIT = "letterbox"
 TEMPO_RANGE = (40, 240)  # the BPM the agent accepts
 _ROLE_NAMES = {"melody": "Melody", "chords": "Chords", "bass": "Bass", "pad": "Pad", "arp": "Arpeggio",
                "timpani": "Timpani"}
@@ -207,10 +208,11 @@ def plan_of(draft: Draft | None, generated_media: Sequence[Mapping[str, Any]] = 
 
 
 def frame_of(draft: Draft | None) -> tuple[str | None, str | None]:
-    """The draft's frame ("16:9", "9:16", "1:1", or None for another size) and its fit."""
+    """The draft's frame ("16:9", "9:16", "1:1", or None for another size) and its fit (letterbox
+    when the draft does not say: what every backend renders then)."""
     if draft is None:
         return None, None
-    fit = (draft.meta or {}).get("fit")
+    fit = (draft.meta or {}).get("fit") or DEFAULT_FIT
     width, height = draft.width or 0, draft.height or 0
     ratio = width / height if width and height else 0
     aspect = next((name for name, shape in _FRAME_SHAPES.items() if abs(ratio - shape) < 0.01), None)
@@ -448,7 +450,8 @@ class PlanControls(w.VBox):
         self.key.observe(lambda change: self._changed("key", (change["new"], self.mode.value)), names="value")
         self.mode.observe(lambda change: self._changed("key", (self.key.value, change["new"])), names="value")
         self.drums.observe(lambda change: self._changed("drums", change["new"]), names="value")
-        self.frame.observe(lambda change: self._changed("frame", (change["new"], self.fit.value)), names="value")
+        # a new frame alone: the agent picks the fit (a blurred background for another shape)
+        self.frame.observe(lambda change: self._changed("frame", (change["new"], None)), names="value")
         self.fit.observe(lambda change: self._changed("frame", (self.frame.value, change["new"])), names="value")
         self.less_energy.on_click(lambda _: self.send("energy", "down"))
         self.more_energy.on_click(lambda _: self.send("energy", "up"))

@@ -272,9 +272,9 @@ def heard(service) -> list[str]:
 
 def test_the_app_puts_controls_and_undo_under_the_prompt_and_the_timeline_under_both(session, tmp_path):
     app = MusicMakerApp(session, root=tmp_path, preview=False)
-    scroll, header, columns, timeline = app.children
+    header, columns, timeline = app.children
     left, right = columns.children
-    assert (scroll, header, timeline) == (app.scroll, app.header, app.timeline)
+    assert (header, timeline) == (app.header, app.timeline)
     assert list(left.children[:2]) == [app.upload, app.prompt]
     assert list(left.children[2].children) == [app.history, app.controls]
     assert list(right.children) == [app.player, app.export]

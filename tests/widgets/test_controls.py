@@ -167,8 +167,8 @@ def test_plan_and_frame_are_read_from_the_draft_and_the_generated_media():
     assert plan_of(draft, generated)["level"] == 0.5
     assert plan_of(Draft.from_dict({"d": 0, "t": []})) is None and plan_of(None) is None
     assert frame_of(draft) == ("9:16", "blur") and frame_of(None) == (None, None)
-    assert frame_of(Draft.empty(width=1280, height=720)) == ("16:9", None)
-    assert frame_of(Draft.empty(width=1000, height=720)) == (None, None)
+    assert frame_of(Draft.empty(width=1280, height=720)) == ("16:9", "letterbox")  # what a draft without a fit gets
+    assert frame_of(Draft.empty(width=1000, height=720)) == (None, "letterbox")
 
 
 # -- against the engine ------------------------------------------------------------------------
