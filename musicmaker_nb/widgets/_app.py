@@ -67,9 +67,9 @@ class MusicMakerApp(w.VBox):
         self.upload = UploadPanel(session, activity=self.activity, root=self.root)
         self.prompt = PromptPanel(session, activity=self.activity)
         # The controls' words and the replies go to the prompt's conversation, as if typed there.
-        talk = {"activity": self.activity, "conversation": self.prompt.conversation, "show": self._show_conversation}
-        self.controls = PlanControls(session, **talk)
-        self.history = HistoryButtons(session, **talk)
+        conversation, show = self.prompt.conversation, self._show_conversation
+        self.controls = PlanControls(session, activity=self.activity, conversation=conversation, show=show)
+        self.history = HistoryButtons(session, activity=self.activity, conversation=conversation, show=show)
         self.timeline = TimelineView(session)
         self.player = Player(session, root=self.root)
         self.export = ExportPanel(session, activity=self.activity, root=self.root)

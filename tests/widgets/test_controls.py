@@ -323,3 +323,25 @@ def test_undo_restores_the_exact_draft_and_redo_puts_it_back(scored):
     assert [text for role, text in texts if role == "user"] == ["undo", "redo"]
     assert texts[1][1].startswith("Undid") and texts[3][1].startswith("Redid")
     assert "Undid" in buttons.talk_log.view.value
+
+
+# -- in the app ----------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_in_the_app_a_control_answers_in_the_conversation_and_refreshes_timeline_and_player(scored, tmp_path):
+    from musicmaker_nb.widgets import MusicMakerApp
+
+    app = MusicMakerApp(scored, root=tmp_path)
+    app.wait(TIMEOUT)  # the music already there gets a preview
+    first_preview = app.player.path
+    app.controls.style.value = "jazz"
+    app.wait(TIMEOUT)
+    log = app.prompt.log_view.value
+    assert "<b>You:</b> change the style to jazz" in log and "Happy jazz" in log
+    assert "jazz" in app.timeline.table.value.lower()
+    assert app.player.path is not None and app.player.path != first_preview and app.player.path.is_file()
+    scored.say("change the style to funk")  # another cell
+    app.wait(TIMEOUT)
+    assert app.controls.style.value == "funk" and "funk" in app.timeline.table.value.lower()
+    app.history.undo_button.click()
+    app.wait(TIMEOUT)
+    assert app.controls.style.value == "jazz" and "Undid" in app.prompt.log_view.value
