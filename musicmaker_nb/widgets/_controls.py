@@ -277,8 +277,9 @@ class _Talk:
             callback()
 
 
-class _Log:
-    """The conversation a part writes into: its own (with a view), or one it is given."""
+class _Transcript:
+    """Where a part writes its words and the replies: a conversation it is given (the prompt's),
+    or its own, shown under it."""
 
     def __init__(self, conversation: ConversationLog | None, show: Callable[[], None] | None) -> None:
         self.view = w.HTML(layout=w.Layout(display="none" if conversation is not None else None))
@@ -308,8 +309,8 @@ class PlanControls(w.VBox):
                  conversation: ConversationLog | None = None, show: Callable[[], None] | None = None) -> None:
         self.session = session
         self.activity = activity or Activity(session)
-        self.talk_log = _Log(conversation, show)
-        self.talk = _Talk(session, self.activity, self.talk_log.conversation, self.talk_log.show)
+        self.transcript = _Transcript(conversation, show)
+        self.talk = _Talk(session, self.activity, self.transcript.conversation, self.transcript.show)
         self.talk.after.append(self.refresh)
         self.plan: dict[str, Any] | None = None
         self._quiet = threading.local()  # set while the controls show the session: no edits sent then
@@ -339,7 +340,7 @@ class PlanControls(w.VBox):
             _row([self.energy, self.less_energy, self.more_energy, self.another]),
             self.parts_box,
             _row([self.frame, self.fit]),
-            self.talk_log.view,
+            self.transcript.view,
         ])
         self.add_class("mm-controls")
         self._stop_following = session.on_change(lambda _: self.refresh())
@@ -471,8 +472,8 @@ class HistoryButtons(w.HBox):
                  conversation: ConversationLog | None = None, show: Callable[[], None] | None = None) -> None:
         self.session = session
         self.activity = activity or Activity(session)
-        self.talk_log = _Log(conversation, show)
-        self.talk = _Talk(session, self.activity, self.talk_log.conversation, self.talk_log.show)
+        self.transcript = _Transcript(conversation, show)
+        self.talk = _Talk(session, self.activity, self.transcript.conversation, self.transcript.show)
         self.undo_button = w.Button(description="Undo", icon="undo", tooltip="take back the last change",
                                     layout=w.Layout(width="auto"))
         self.redo_button = w.Button(description="Redo", icon="repeat", tooltip="put back what undo took back",
@@ -480,7 +481,7 @@ class HistoryButtons(w.HBox):
         self.activity.add_controls([self.undo_button, self.redo_button])
         self.undo_button.on_click(lambda _: self.undo())
         self.redo_button.on_click(lambda _: self.redo())
-        super().__init__([self.undo_button, self.redo_button, self.talk_log.view])
+        super().__init__([self.undo_button, self.redo_button, self.transcript.view])
         self.add_class("mm-history")
 
     def __repr__(self) -> str:

@@ -322,7 +322,7 @@ def test_undo_restores_the_exact_draft_and_redo_puts_it_back(scored):
     texts = [(entry.role, entry.text) for entry in buttons.talk.conversation.entries]
     assert [text for role, text in texts if role == "user"] == ["undo", "redo"]
     assert texts[1][1].startswith("Undid") and texts[3][1].startswith("Redid")
-    assert "Undid" in buttons.talk_log.view.value
+    assert "Undid" in buttons.transcript.view.value
 
 
 # -- in the app ----------------------------------------------------------------------------------
