@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,11 @@ class ScrollIntoView(anywidget.AnyWidget):
     ticks = traitlets.Int(0).tag(sync=True)
 
 
+# The newest app of each session: it alone renders previews of changes made elsewhere, so an
+# app left behind by re-running its cell costs no render.
+_NEWEST: weakref.WeakKeyDictionary[Session, MusicMakerApp] = weakref.WeakKeyDictionary()
+
+
 class MusicMakerApp(w.VBox):
     """The whole notebook UI for a session; each part (``upload``, ``prompt``, ``controls``,
     ``history``, ``timeline``, ``player``, ``export``, ``header``) also works alone.
@@ -81,6 +87,7 @@ class MusicMakerApp(w.VBox):
         self.prompt.export_handler = self.export.export
         self.activity.on_change(self._activity_changed)
         self._stop_following = session.on_change(lambda _: self._session_changed())
+        _NEWEST[session] = self
         steer = w.VBox([self.history, self.controls])
         left = w.VBox([self.upload, self.prompt, steer], layout=w.Layout(flex="1 1 420px", min_width="0"))
         right = w.VBox([self.player, self.export], layout=w.Layout(flex="1 1 320px", min_width="0"))
@@ -116,10 +123,12 @@ class MusicMakerApp(w.VBox):
 
     def _session_changed(self) -> None:
         """A new draft, from this app or from anywhere else: show it; render a preview of new
-        music when no job of this app will (its own replies preview in ``_after_reply``)."""
+        music when no job of this app will (its own replies preview in ``_after_reply``) and it
+        is the session's newest app."""
         draft = self.session.draft
         self.timeline.refresh(draft)
-        if self.preview and not self.activity.busy and self._has_music(draft) and draft != self._previewed:
+        newest = _NEWEST.get(self.session) is self
+        if newest and self.preview and not self.activity.busy and self._has_music(draft) and draft != self._previewed:
             self.activity.run("rendering a preview", self._preview, self._error)
 
     async def _after_reply(self, reply: Any) -> None:

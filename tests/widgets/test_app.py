@@ -324,6 +324,17 @@ def test_the_app_follows_a_change_made_in_another_cell(session, clip):
     assert not app.controls.style.disabled
 
 
+def test_only_the_newest_app_of_a_session_renders_a_change_made_elsewhere(session, service, clip):
+    older = MusicMakerApp(session, root=clip.parent)
+    newer = MusicMakerApp(session, root=clip.parent)
+    session.upload(clip)
+    session.say("create an upbeat background track")
+    newer.wait(TIMEOUT)
+    assert newer.player.path is not None and older.player.path is None
+    assert "BGM: Upbeat pop" in older.timeline.table.value  # the older one still shows the draft
+    assert [route for _, route in service.calls].count("render") == 1
+
+
 def test_a_new_app_on_a_session_with_music_plays_it(session, clip):
     session.upload(clip)
     session.say("create an upbeat background track")
