@@ -107,9 +107,10 @@ _READ_AS: dict[str, str | None] = {
 }
 FRAME_CHOICES: tuple[tuple[str, str], ...] = (("16:9 landscape", "16:9"), ("9:16 vertical", "9:16"),
                                               ("1:1 square", "1:1"))
-# (shown, the draft's m.fit, the words that ask for it)
+# (shown, the draft's m.fit ("motion": fill with m.focus motion), the words that ask for it)
 FIT_CHOICES: tuple[tuple[str, str, str], ...] = (
     ("fill the frame (crop)", "fill", "and fill the frame"),
+    ("fill, following the action", "motion", "and fill the frame following the action"),
     ("blurred background", "blur", "with a blurred background"),
     ("letterbox", "letterbox", "with letterbox bars"),
 )
@@ -212,7 +213,8 @@ def frame_of(draft: Draft | None) -> tuple[str | None, str | None]:
     when the draft does not say: what every backend renders then)."""
     if draft is None:
         return None, None
-    fit = (draft.meta or {}).get("fit") or DEFAULT_FIT
+    meta = draft.meta or {}
+    fit = "motion" if meta.get("fit") == "fill" and meta.get("focus") == "motion" else meta.get("fit") or DEFAULT_FIT
     width, height = draft.width or 0, draft.height or 0
     ratio = width / height if width and height else 0
     aspect = next((name for name, shape in _FRAME_SHAPES.items() if abs(ratio - shape) < 0.01), None)

@@ -89,6 +89,7 @@ def said(controls) -> list[str]:
     ("another", {}, None, "try another version"),
     ("frame", ("9:16", "blur"), None, "make it 9:16 with a blurred background"),
     ("frame", ("1:1", "fill"), None, "make it 1:1 and fill the frame"),
+    ("frame", ("9:16", "motion"), None, "make it 9:16 and fill the frame following the action"),
     ("frame", ("16:9", "letterbox"), None, "make it 16:9 with letterbox bars"),
     ("frame", ("9:16", None), None, "make it 9:16"),
 ])
@@ -147,9 +148,13 @@ def test_every_listed_choice_is_read_as_an_edit_never_as_new_music():
     for message in messages:
         calls = interpret(message, _CONTEXT).calls
         assert [call.name for call in calls] == ["edit_music"], message
-    for _, fit, _ in FIT_CHOICES:
-        assert [call.name for call in interpret(control_message("frame", ("9:16", fit)), _CONTEXT).calls] == [
-            "set_aspect"]
+    for _, fit, _ in FIT_CHOICES:  # the frame, and the fit where the agent knows fits (set_fit)
+        calls = interpret(control_message("frame", ("9:16", fit)), _CONTEXT).calls
+        assert calls[0].name == "set_aspect" and calls[0].args["name"] == "9:16", fit
+        for call in calls[1:]:
+            assert call.name == "set_fit", fit
+            assert (call.args["fit"], call.args.get("focus")) == (
+                ("fill", "motion") if fit == "motion" else (fit, None)), fit
 
 
 def test_plan_and_frame_are_read_from_the_draft_and_the_generated_media():
@@ -169,6 +174,8 @@ def test_plan_and_frame_are_read_from_the_draft_and_the_generated_media():
     assert frame_of(draft) == ("9:16", "blur") and frame_of(None) == (None, None)
     assert frame_of(Draft.empty(width=1280, height=720)) == ("16:9", "letterbox")  # what a draft without a fit gets
     assert frame_of(Draft.empty(width=1000, height=720)) == (None, "letterbox")
+    following = Draft.from_dict({"d": 0, "m": {"w": 1080, "h": 1080, "fit": "fill", "focus": "motion"}, "t": []})
+    assert frame_of(following) == ("1:1", "motion")
 
 
 # -- against the engine ------------------------------------------------------------------------
@@ -258,9 +265,9 @@ def test_the_frame_changes_the_draft_and_works_without_music(session):
     controls.activity.wait(TIMEOUT)
     assert (session.draft.width, session.draft.height) == (1080, 1920)
     assert said(controls) == ["make it 9:16"]
-    controls.fit.value = "blur"
+    controls.fit.value = "fill"
     controls.activity.wait(TIMEOUT)
-    assert said(controls)[-1] == "make it 9:16 with a blurred background"
+    assert said(controls)[-1] == "make it 9:16 and fill the frame"
     assert (session.draft.width, session.draft.height) == (1080, 1920)
 
 
