@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +46,13 @@ class ScrollIntoView(anywidget.AnyWidget):
     ticks = traitlets.Int(0).tag(sync=True)
 
 
-# The newest app of each session: it alone renders previews of changes made elsewhere, so an
-# app left behind by re-running its cell costs no render.
-_NEWEST: weakref.WeakKeyDictionary[Session, MusicMakerApp] = weakref.WeakKeyDictionary()
-
-
 class MusicMakerApp(w.VBox):
     """The whole notebook UI for a session; each part (``upload``, ``prompt``, ``controls``,
     ``history``, ``timeline``, ``player``, ``export``, ``header``) also works alone.
 
-    The app follows the session: a change made anywhere (another cell's ``session.say``, the
-    compare grid's "use this one") shows in its timeline, controls and player.
+    The app follows the session through its parts: each view that shows the draft subscribes to
+    ``session.on_change``, so a change made anywhere (another cell's ``session.say``, the
+    compare grid's "use this one") shows in it.
 
     Files it writes (uploads, previews, exports) go to ``<root>/musicmaker_files/``; ``root``
     must be the notebook's folder (the kernel's working directory, the default) for the
@@ -80,22 +75,17 @@ class MusicMakerApp(w.VBox):
         self.player = Player(session, root=self.root)
         self.export = ExportPanel(session, activity=self.activity, root=self.root)
         self.scroll = ScrollIntoView(layout=w.Layout(height="0px"))
-        self._previewed: Any = None  # the draft the player shows
         self.upload.on_media(self.timeline.refresh)
         for part in (self.prompt, self.controls, self.history):
             part.after_reply(self._after_reply)
         self.prompt.export_handler = self.export.export
         self.activity.on_change(self._activity_changed)
-        self._stop_following = session.on_change(lambda _: self._session_changed())
-        _NEWEST[session] = self
         steer = w.VBox([self.history, self.controls])
         left = w.VBox([self.upload, self.prompt, steer], layout=w.Layout(flex="1 1 420px", min_width="0"))
         right = w.VBox([self.player, self.export], layout=w.Layout(flex="1 1 320px", min_width="0"))
         columns = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
         super().__init__([self.header, columns, self.timeline])
         self.add_class("mm-app")
-        if preview and self._has_music(session.draft):  # a new app on a session with music plays it
-            self.activity.run("rendering a preview", self._preview, self._error)
 
     def __repr__(self) -> str:
         return f"<MusicMakerApp session={getattr(self.session, 'session_id', None)} {self.activity.label}>"
@@ -110,10 +100,6 @@ class MusicMakerApp(w.VBox):
         """Block until the running job (upload, generate, export) is done; for scripts."""
         return self.activity.wait(timeout)
 
-    def close(self) -> None:
-        getattr(self, "_stop_following", lambda: None)()  # closed before it was built: nothing to stop
-        super().close()
-
     def _show_conversation(self) -> None:
         self.prompt.log_view.value = self.prompt.conversation.to_html()
 
@@ -121,31 +107,11 @@ class MusicMakerApp(w.VBox):
         if label != "ready":
             self.scroll.ticks += 1
 
-    def _session_changed(self) -> None:
-        """A new draft, from this app or from anywhere else: show it; render a preview of new
-        music when no job of this app will (its own replies preview in ``_after_reply``) and it
-        is the session's newest app."""
-        draft = self.session.draft
-        self.timeline.refresh(draft)
-        newest = _NEWEST.get(self.session) is self
-        if newest and self.preview and not self.activity.busy and self._has_music(draft) and draft != self._previewed:
-            self.activity.run("rendering a preview", self._preview, self._error)
-
     async def _after_reply(self, reply: Any) -> None:
         draft = reply.draft if reply.draft is not None else self.session.draft
         self.timeline.refresh(draft)
-        if self.preview and self._has_music(draft) and (reply.changes or self.player.path is None):
-            await self._preview()
+        if self.preview and draft is not None and draft.find_track("bgm") is not None and (
+            reply.changes or self.player.path is None
+        ):
+            await self.player.preview()
         await self.header.refresh()
-
-    async def _preview(self) -> None:
-        self._previewed = self.session.draft
-        await self.player.preview()
-
-    def _error(self, text: str) -> None:
-        self.prompt.conversation.error(text)
-        self._show_conversation()
-
-    @staticmethod
-    def _has_music(draft: Any) -> bool:
-        return draft is not None and draft.find_track("bgm") is not None
