@@ -1,8 +1,7 @@
-"""The notebook app: upload, prompt, plan controls, undo and redo, timeline, player and export
-widgets, and variant comparison.
+"""The notebook app: upload, prompt, timeline, player and export widgets, and variant comparison.
 
-ipywidgets 8, and one tiny anywidget (the app scrolls into view when it starts working).
-``MusicMakerApp(session)`` composes the parts; each part also works alone with a session.
+ipywidgets 8 only, no custom JavaScript. ``MusicMakerApp(session)`` composes the parts; each
+part also works alone with a session.
 """
 
 from ._app import MusicMakerApp
