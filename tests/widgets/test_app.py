@@ -10,7 +10,7 @@ import ipywidgets
 from musicmaker_nb.widgets import MusicMakerApp, Player, PromptPanel, UploadPanel
 from musicmaker_nb.widgets._log import STILL_WORKING
 from musicmaker_nb.widgets._player import INLINE_VIDEO_LIMIT_BYTES
-from tests.fakes import add_bgm, default_sse_chunks, event
+from tests.fakes import default_sse_chunks, event
 
 from .conftest import values_of
 
@@ -220,8 +220,7 @@ def test_generate_while_busy_leaves_the_streaming_reply_alone(session, service, 
 
 def test_reprs_are_cheap_and_short(session, tmp_path):
     app = MusicMakerApp(session, root=tmp_path)
-    for part in (app, app.upload, app.prompt, app.controls, app.history, app.timeline, app.player, app.export,
-                 app.header):
+    for part in (app, app.upload, app.prompt, app.timeline, app.player, app.export, app.header):
         assert len(repr(part)) < 120
     assert session.app().session is session
 
@@ -256,76 +255,3 @@ def test_the_player_refuses_big_files_outside_the_notebook_folder(session, tmp_p
     player = Player(session, root=tmp_path / "notebooks")
     player.show(big)
     assert player.screen.outputs == () and "copy it next to the notebook" in player.caption.value
-
-
-def heard(service) -> list[str]:
-    """The messages the fake backend's agent gets from now on."""
-    messages: list[str] = []
-
-    def edit(draft, message):
-        messages.append(message)
-        return add_bgm(draft, message)
-
-    service.edit = edit
-    return messages
-
-
-def test_the_app_puts_controls_and_undo_under_the_prompt_and_the_timeline_under_both(session, tmp_path):
-    app = MusicMakerApp(session, root=tmp_path, preview=False)
-    header, columns, timeline = app.children
-    left, right = columns.children
-    assert (header, timeline) == (app.header, app.timeline)
-    assert list(left.children[:2]) == [app.upload, app.prompt]
-    assert list(left.children[2].children) == [app.history, app.controls]
-    assert list(right.children) == [app.player, app.export]
-    assert columns.layout.flex_flow == "row wrap"  # the columns stack where the notebook is narrow
-    assert app.controls.style.disabled and "No music yet" in app.controls.hint.value
-
-
-def test_a_control_speaks_in_the_prompts_conversation(session, service, clip):
-    app = MusicMakerApp(session, root=clip.parent, preview=False)
-    messages = heard(service)
-    session.upload(clip)
-    session.say("create an upbeat background track")
-    assert not app.controls.more_energy.disabled  # music there (the fake tells no plan: blanks, still usable)
-    app.controls.more_energy.click()
-    app.wait(TIMEOUT)
-    assert messages[-1] == "more energy"
-    log = app.prompt.log_view.value
-    assert "<b>You:</b> more energy" in log and "Added an upbeat track." in log
-
-
-def test_undo_and_redo_answer_in_the_conversation_and_wait_for_a_running_job(session, service, clip):
-    app = MusicMakerApp(session, root=clip.parent, preview=False)
-    messages = heard(service)
-    session.upload(clip)
-    gate = threading.Event()
-    service.sse_chunks = lambda message: gate.wait(TIMEOUT) and default_sse_chunks(message)
-    first = app.prompt.generate("create an upbeat background track")
-    try:
-        assert app.history.undo_button.disabled and app.history.redo_button.disabled
-        assert app.controls.frame.disabled
-    finally:
-        gate.set()
-    first.result(TIMEOUT)
-    assert not app.history.undo_button.disabled
-    app.history.undo_button.click()
-    app.wait(TIMEOUT)
-    assert messages[-1] == "undo" and "<b>You:</b> undo" in app.prompt.log_view.value
-
-
-def test_the_apps_controls_follow_a_change_made_in_another_cell(session, clip):
-    app = MusicMakerApp(session, root=clip.parent, preview=False)
-    session.upload(clip)
-    assert not app.controls.frame.disabled and app.controls.style.disabled
-    session.say("create an upbeat background track")  # not through the app
-    assert not app.controls.style.disabled and "No music yet" not in app.controls.hint.value
-
-
-def test_the_app_scrolls_into_view_when_it_starts_working(session, clip):
-    app = MusicMakerApp(session, root=clip.parent, preview=False)
-    ticks = values_of(app.scroll, "ticks")
-    app.upload.add_path(clip)
-    app.wait(TIMEOUT)
-    assert ticks == [1]
-    assert "scrollIntoView" in app.scroll._esm

@@ -1,5 +1,6 @@
 """The plan controls and undo / redo against the real embedded engine on loopback (dummy comm, no
-browser): each control's words are understood by the engine's agent and change what they should."""
+browser): each control's words are understood by the engine's agent and change what they should;
+and their place in the app (against the fake service)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from musicmaker_nb import engine as engine_pkg
 from musicmaker_nb.engine.agent._interpret import AgentContext, Clip, interpret
 from musicmaker_nb.music import prompt_choices
 from musicmaker_nb.music._instruments import INSTRUMENTS, family_of
-from musicmaker_nb.widgets import HistoryButtons, PlanControls, control_message
+from musicmaker_nb.widgets import HistoryButtons, MusicMakerApp, PlanControls, control_message
 from musicmaker_nb.widgets._controls import (
     FIT_CHOICES,
     INSTRUMENT_CHOICES,
@@ -28,6 +29,9 @@ from musicmaker_nb.widgets._controls import (
     spoken_instrument,
 )
 from tests.engine.conftest import make_clip
+from tests.fakes import FakeService, add_bgm, default_sse_chunks
+
+from .conftest import values_of
 
 TIMEOUT = 30
 
@@ -335,8 +339,6 @@ def test_undo_restores_the_exact_draft_and_redo_puts_it_back(scored):
 # -- in the app ----------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_in_the_app_a_control_answers_in_the_conversation_and_refreshes_timeline_and_player(scored, tmp_path):
-    from musicmaker_nb.widgets import MusicMakerApp
-
     app = MusicMakerApp(scored, root=tmp_path)
     app.wait(TIMEOUT)
     first_preview = app.player.path
@@ -352,3 +354,102 @@ def test_in_the_app_a_control_answers_in_the_conversation_and_refreshes_timeline
     app.history.undo_button.click()
     app.wait(TIMEOUT)
     assert app.controls.style.value == "jazz" and "Undid" in app.prompt.log_view.value
+
+
+# -- in the app, against the fake service -------------------------------------------------------
+@pytest.fixture
+def fake_service():
+    return FakeService(edit=add_bgm, render_steps=3)
+
+
+@pytest.fixture
+def fake(fake_service):
+    opened = mm.connect(base_url="https://musicmaker.test", transport=fake_service.transport(), poll_interval_s=0.001)
+    yield opened
+    opened.close()
+    ipywidgets.Widget.close_all()
+
+
+@pytest.fixture
+def fake_clip(tmp_path):
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(2000))  # the fake service never decodes it
+    return path
+
+
+def heard(service) -> list[str]:
+    """The messages the fake backend's agent gets from now on."""
+    messages: list[str] = []
+
+    def edit(draft, message):
+        messages.append(message)
+        return add_bgm(draft, message)
+
+    service.edit = edit
+    return messages
+
+
+def test_the_app_puts_controls_and_undo_under_the_prompt_and_the_timeline_under_both(fake, tmp_path):
+    app = MusicMakerApp(fake, root=tmp_path, preview=False)
+    header, columns, timeline = app.children
+    left, right = columns.children
+    assert (header, timeline) == (app.header, app.timeline)
+    assert list(left.children[:2]) == [app.upload, app.prompt]
+    assert list(left.children[2].children) == [app.history, app.controls]
+    assert list(right.children) == [app.player, app.export]
+    assert columns.layout.flex_flow == "row wrap"  # the columns stack where the notebook is narrow
+    assert app.controls.style.disabled and "No music yet" in app.controls.hint.value
+
+
+def test_a_control_speaks_in_the_prompts_conversation(fake, fake_service, fake_clip):
+    app = MusicMakerApp(fake, root=fake_clip.parent, preview=False)
+    messages = heard(fake_service)
+    fake.upload(fake_clip)
+    fake.say("create an upbeat background track")
+    assert not app.controls.more_energy.disabled  # music there (the fake tells no plan: blanks, still usable)
+    app.controls.more_energy.click()
+    app.wait(TIMEOUT)
+    assert messages[-1] == "more energy"
+    log = app.prompt.log_view.value
+    assert "<b>You:</b> more energy" in log and "Added an upbeat track." in log
+
+
+def test_undo_and_redo_answer_in_the_conversation_and_wait_for_a_running_job(fake, fake_service, fake_clip):
+    app = MusicMakerApp(fake, root=fake_clip.parent, preview=False)
+    messages = heard(fake_service)
+    fake.upload(fake_clip)
+    gate = threading.Event()
+    fake_service.sse_chunks = lambda message: gate.wait(TIMEOUT) and default_sse_chunks(message)
+    first = app.prompt.generate("create an upbeat background track")
+    try:
+        assert app.history.undo_button.disabled and app.history.redo_button.disabled
+        assert app.controls.frame.disabled
+    finally:
+        gate.set()
+    first.result(TIMEOUT)
+    assert not app.history.undo_button.disabled
+    app.history.undo_button.click()
+    app.wait(TIMEOUT)
+    assert messages[-1] == "undo" and "<b>You:</b> undo" in app.prompt.log_view.value
+
+
+def test_the_apps_controls_follow_a_change_made_in_another_cell(fake, fake_clip):
+    app = MusicMakerApp(fake, root=fake_clip.parent, preview=False)
+    fake.upload(fake_clip)
+    assert not app.controls.frame.disabled and app.controls.style.disabled
+    fake.say("create an upbeat background track")  # not through the app
+    assert not app.controls.style.disabled and "No music yet" not in app.controls.hint.value
+
+
+def test_the_app_scrolls_into_view_when_it_starts_working(fake, fake_clip):
+    app = MusicMakerApp(fake, root=fake_clip.parent, preview=False)
+    ticks = values_of(app.scroll, "ticks")
+    app.upload.add_path(fake_clip)
+    app.wait(TIMEOUT)
+    assert ticks == [1]
+    assert "scrollIntoView" in app.scroll._esm
+
+
+def test_the_new_parts_have_short_reprs(fake, tmp_path):
+    app = MusicMakerApp(fake, root=tmp_path, preview=False)
+    assert repr(app.controls) == "<PlanControls no music>" and repr(app.history) == "<HistoryButtons ready>"
