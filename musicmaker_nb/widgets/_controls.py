@@ -365,7 +365,7 @@ class PlanControls(w.VBox):
             self.talk.note(str(exc).capitalize() + ".")
             self.refresh()
             return None
-        return self.talk.say(words)
+        return self.talk.say(words, label="changing the frame" if name == "frame" else "changing the music")
 
     def close(self) -> None:
         getattr(self, "_stop_following", lambda: None)()  # closed before it was built: nothing to stop

@@ -263,12 +263,14 @@ def test_try_another_is_a_new_take_of_the_same_music(scored):
 
 def test_the_frame_changes_the_draft_and_works_without_music(session):
     controls = PlanControls(session)
+    labels: list[str] = []
+    controls.activity.on_change(labels.append)
     assert controls.style.disabled and "No music yet" in controls.hint.value
     assert not controls.frame.disabled and controls.frame.value == "16:9"
     controls.frame.value = "9:16"
     controls.activity.wait(TIMEOUT)
     assert (session.draft.width, session.draft.height) == (1080, 1920)
-    assert said(controls) == ["make it 9:16"]
+    assert said(controls) == ["make it 9:16"] and labels == ["changing the frame", "ready"]
     controls.fit.value = "fill"
     controls.activity.wait(TIMEOUT)
     assert said(controls)[-1] == "make it 9:16 and fill the frame"
