@@ -6,6 +6,7 @@ ipywidgets 8, and anywidget for the few parts that need a little JavaScript: ``M
 """
 
 from ._app import MusicMakerApp
+from ._controls import HistoryButtons, PlanControls, control_message
 from ._compare import Variant, VariantGrid, compare
 from ._export import ExportPanel
 from ._header import StatusBar
@@ -21,6 +22,9 @@ __all__ = [
     "MusicMakerApp",
     "UploadPanel",
     "PromptPanel",
+    "PlanControls",
+    "HistoryButtons",
+    "control_message",
     "TimelineView",
     "TimelineCanvas",
     "music_picture_svg",
