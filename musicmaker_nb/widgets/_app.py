@@ -75,6 +75,7 @@ class MusicMakerApp(w.VBox):
         self.player = Player(session, root=self.root, follow=preview)
         self.export = ExportPanel(session, activity=self.activity, root=self.root)
         self.scroll = ScrollIntoView(layout=w.Layout(height="0px"))
+        self.timeline.follow(self.player.media)  # the playhead moves with the player, in the browser
         self.upload.on_media(self.timeline.refresh)
         for part in (self.prompt, self.controls, self.history):
             part.after_reply(self._after_reply)

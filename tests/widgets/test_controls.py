@@ -455,3 +455,16 @@ def test_the_app_scrolls_into_view_when_it_starts_working(fake, fake_clip):
 def test_the_new_parts_have_short_reprs(fake, tmp_path):
     app = MusicMakerApp(fake, root=tmp_path, preview=False)
     assert repr(app.controls) == "<PlanControls no music>" and repr(app.history) == "<HistoryButtons ready>"
+
+
+def test_the_timelines_playhead_follows_the_player(fake, tmp_path):
+    """A link in the browser (jsdlink): the playhead moves as the video plays, no kernel round trip."""
+    made = []
+    ipywidgets.Widget.on_widget_constructed(made.append)
+    try:
+        app = MusicMakerApp(fake, root=tmp_path, preview=False)
+    finally:
+        ipywidgets.Widget.on_widget_constructed(None)
+    links = [widget for widget in made if isinstance(widget, ipywidgets.widgets.widget_link.DirectionalLink)]
+    assert [(link.source, link.target) for link in links] == [
+        ((app.player.media, "current_time"), (app.timeline.canvas, "playhead_s"))]
