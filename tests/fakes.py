@@ -246,3 +246,15 @@ async def _stream(chunks: list[str]) -> AsyncIterator[bytes]:
 
 def add_bgm(draft: Draft, message: str) -> Draft:
     return draft.with_bgm("gen_1", label="Upbeat pop", volume=0.35)
+
+
+def record_messages(service: FakeService) -> list[str]:
+    """The messages the fake backend's agent gets from now on (each still adds the music)."""
+    messages: list[str] = []
+
+    def edit(draft: Draft, message: str) -> Draft:
+        messages.append(message)
+        return add_bgm(draft, message)
+
+    service.edit = edit
+    return messages

@@ -8,26 +8,17 @@ import pytest
 
 import musicmaker_nb as mm
 from musicmaker_nb.widgets import compare
-from tests.fakes import add_bgm
+from tests.fakes import record_messages
 
 from .conftest import values_of
 
 TIMEOUT = 20
 
 
-def recording(service) -> list[str]:
-    messages: list[str] = []
-
-    def edit(draft, message):
-        messages.append(message)
-        return add_bgm(draft, message)
-
-    service.edit = edit
-    return messages
 
 
 def test_each_variant_gets_its_own_session_and_a_card(session, service, clip):
-    messages = recording(service)
+    messages = record_messages(service)
     frame = compare(session, ["calm piano", "epic drums", "lo-fi beat"], seeds=[1, 2, 3], clip=clip,
                     root=clip.parent, show=False, timeout=TIMEOUT)
     grid = compare.last_grid
@@ -45,7 +36,7 @@ def test_each_variant_gets_its_own_session_and_a_card(session, service, clip):
 
 
 def test_use_this_one_puts_the_variant_into_the_main_draft(session, service, clip):
-    messages = recording(service)
+    messages = record_messages(service)
     compare(session, ["calm piano", "epic drums"], seeds=5, clip=clip, root=clip.parent, show=False, timeout=TIMEOUT)
     grid = compare.last_grid
     grid.use_buttons[1].click()

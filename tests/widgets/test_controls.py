@@ -29,7 +29,7 @@ from musicmaker_nb.widgets._controls import (
     spoken_instrument,
 )
 from tests.engine.conftest import make_clip
-from tests.fakes import FakeService, add_bgm, default_sse_chunks
+from tests.fakes import FakeService, add_bgm, default_sse_chunks, record_messages
 
 from .conftest import values_of
 
@@ -379,16 +379,6 @@ def fake_clip(tmp_path):
     return path
 
 
-def heard(service) -> list[str]:
-    """The messages the fake backend's agent gets from now on."""
-    messages: list[str] = []
-
-    def edit(draft, message):
-        messages.append(message)
-        return add_bgm(draft, message)
-
-    service.edit = edit
-    return messages
 
 
 def test_the_app_puts_controls_and_undo_under_the_prompt_and_the_timeline_under_both(fake, tmp_path):
@@ -405,7 +395,7 @@ def test_the_app_puts_controls_and_undo_under_the_prompt_and_the_timeline_under_
 
 def test_a_control_speaks_in_the_prompts_conversation(fake, fake_service, fake_clip):
     app = MusicMakerApp(fake, root=fake_clip.parent, preview=False)
-    messages = heard(fake_service)
+    messages = record_messages(fake_service)
     fake.upload(fake_clip)
     fake.say("create an upbeat background track")
     assert not app.controls.more_energy.disabled  # music there (the fake tells no plan: blanks, still usable)
@@ -418,7 +408,7 @@ def test_a_control_speaks_in_the_prompts_conversation(fake, fake_service, fake_c
 
 def test_undo_and_redo_answer_in_the_conversation_and_wait_for_a_running_job(fake, fake_service, fake_clip):
     app = MusicMakerApp(fake, root=fake_clip.parent, preview=False)
-    messages = heard(fake_service)
+    messages = record_messages(fake_service)
     fake.upload(fake_clip)
     gate = threading.Event()
     fake_service.sse_chunks = lambda message: gate.wait(TIMEOUT) and default_sse_chunks(message)
