@@ -32,6 +32,8 @@ from ._sse import StreamItem
 from ._timeline import Timeline
 
 if TYPE_CHECKING:
+    import pandas
+
     from ..widgets import MusicMakerApp  # annotation only: at run time widgets import us, not the reverse
 
 __all__ = ["LoopThread", "portal", "MusicMaker", "Session"]

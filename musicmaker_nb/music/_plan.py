@@ -25,7 +25,7 @@ from . import _fit
 from ._harmony import PROGRESSIONS
 from ._instruments import DRUM_KIT, INSTRUMENTS, ROLES
 from ._reading import MAX_BPM, MIN_BPM, Reading, read
-from ._styles import DEFAULT_STYLE, STYLES, Style
+from ._styles import STYLES, Style
 from ._theory import NOTE_NAMES, SCALES, pitch_class
 from ._vocabulary import DEFAULT_MOOD, INSTRUMENT_STYLES, MOODS, OCCASIONS, STYLE_REFINEMENTS, Occasion
 

@@ -6,7 +6,6 @@ import hashlib
 import os
 import time
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
