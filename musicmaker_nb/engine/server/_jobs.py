@@ -239,7 +239,7 @@ class RenderQueue:
                    for src, (path, _) in draft_sources(self.store, row["session_id"], draft).items()}
         relative = f"renders/{row['id']}.mp4"
         if self._cluster is not None:
-            self._render_on_cluster(row, draft, sources, relative, running)
+            self._render_on_cluster(self._cluster, row, draft, sources, relative, running)
         else:
             render_draft(draft, sources, self.store.path(relative), quality=row["quality"],
                          on_progress=self._progress_writer(row["id"], running.stop), cancel=running.stop)
@@ -248,15 +248,15 @@ class RenderQueue:
                 raise RenderCancelled("the render was cancelled")
             self.store.update_render(row["id"], status="completed", progress=1.0, output_path=relative, error=None)
 
-    def _render_on_cluster(self, row: Mapping[str, Any], draft: Draft, sources: Mapping[str, Any], relative: str,
-                           running: _Running) -> None:
+    def _render_on_cluster(self, cluster: Any, row: Mapping[str, Any], draft: Draft, sources: Mapping[str, Any],
+                           relative: str, running: _Running) -> None:
         """The same render_draft call as a task on a Dask worker, which writes into the shared store.
         A task whose worker died runs again on another (the scheduler's own rule); one that failed
         is not tried again (ffmpeg would fail the same way); a cancel cancels the task."""
         from ..media._render import render_draft
 
-        future = self._cluster.submit(render_draft, draft, sources, self.store.path(relative), quality=row["quality"],
-                                      key=f"musicmaker-render-{row['id']}-{row['attempts']}", pure=False)
+        future = cluster.submit(render_draft, draft, sources, self.store.path(relative), quality=row["quality"],
+                                key=f"musicmaker-render-{row['id']}-{row['attempts']}", pure=False)
         while not future.done():
             if running.stop.wait(0.25):
                 future.cancel()
