@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from musicmaker_nb.engine.media._ffmpeg import media_arg, run_ffmpeg
+
 from .conftest import Caller, reply_text, tool_names
 
 
@@ -205,3 +207,20 @@ def test_a_new_message_after_undo_forgets_what_was_undone(scored) -> None:
     caller.say("set the volume to 20%")
     events, _, _ = caller.say("redo")
     assert reply_text(events) == "There is nothing to redo."
+
+
+def test_scene_cuts_are_in_the_state_once_known_and_the_music_fits_them(caller: Caller, tmp_path, tone) -> None:
+    clip = tmp_path / "two_cuts.mp4"
+    graph = ("testsrc2=size=320x240:rate=30:duration=2[a];smptebars=size=320x240:rate=30:duration=2[b];"
+             "mandelbrot=size=320x240:rate=30,trim=duration=4[c];[a][b][c]concat=n=3:v=1[v]")
+    run_ffmpeg(["-v", "error", "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast",
+                "-pix_fmt", "yuv420p", "-y", media_arg(clip)])  # x264 puts keyframes on the cuts
+    caller.upload(clip, tone)
+    events, _, _ = caller.say("add upbeat music")
+    assert tool_names(events) == ["generate_music"]
+    state = caller.state()
+    video, audio = state["video_infos"]
+    assert video["scene_cuts_ms"] == [2000, 4000]
+    assert "scene_cuts_ms" not in audio  # only a video's cuts, and only once they are known
+    [generated] = state["generated_media"]
+    assert [round(time_s, 3) for time_s, _ in generated["plan"]["cuts"]] == [2.0, 4.0]

@@ -9,6 +9,7 @@ threads; the event loop only relays events.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import logging
@@ -144,7 +145,7 @@ class AgentRunner:
     def __init__(self, store: Store, config: EngineConfig) -> None:
         self.store, self.config = store, config
         # Scene cuts by content hash: found once, in the background from the upload on.
-        self._cuts: dict[str, Future[list[tuple[float, float]]]] = {}
+        self._cuts: dict[str, _Cuts] = {}
         self._cuts_lock = threading.Lock()
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="musicmaker-scenes")
         self._speculation = ThreadPoolExecutor(max_workers=1, thread_name_prefix="musicmaker-compose")
@@ -266,33 +267,34 @@ class AgentRunner:
     def _compose(self, prompt: str, duration_s: float, seed: int | None, draft: Draft, start: float,
                  end: float) -> tuple[Any, Any]:
         """The plan and its audio. While the scene cuts are still being found, the piece is composed
-        meanwhile as if there were none; most clips are one shot, and then that piece is the answer."""
+        meanwhile with the cuts the keyframes already give (found in a few tenths of a second); when
+        the full analysis agrees, or changes nothing but the cut list the plan keeps, that piece is the
+        answer. Most clips are one shot, or were cut by an encoder that marks its cuts with keyframes."""
         from ...music import generate, plan
 
-        boundaries = self._cuts_between(draft, start, end, scenes=False)
         guess = None
         if not self._scene_cuts_known(draft):
-            guessed_plan = plan(prompt, duration_s, seed=seed, cuts=boundaries)
+            guessed_plan = plan(prompt, duration_s, seed=seed, cuts=self._cuts_between(draft, start, end, scenes="quick"))
             guess = (guessed_plan, self._speculation.submit(generate, guessed_plan))
-        cuts = self._cuts_between(draft, start, end)
-        if guess is not None and cuts == boundaries:
-            return guess[0], guess[1].result()
-        music = plan(prompt, duration_s, seed=seed, cuts=cuts)
+        music = plan(prompt, duration_s, seed=seed, cuts=self._cuts_between(draft, start, end))
+        if guess is not None and _same_music(guess[0], music):
+            return music, guess[1].result()
         return music, generate(music)
 
     def _scene_cuts_known(self, draft: Draft) -> bool:
+        return all(self._cuts_of(media).full.done() for media in self._videos(draft))
+
+    def _videos(self, draft: Draft) -> list[dict[str, Any]]:
+        """The store's rows of the videos on the draft's video track."""
         video_index = draft.find_track("video")
         sources = {s.source_id for s in draft.tracks[video_index].segments} if video_index is not None else set()
-        for media_id in sources - {None}:
-            media = self.store.media(media_id)
-            if media is not None and media["kind"] == "video" and not self._cuts_future(media).done():
-                return False
-        return True
+        rows = [self.store.media(media_id) for media_id in sorted(sources - {None})]
+        return [row for row in rows if row is not None and row["kind"] == "video"]
 
     def _cuts_between(self, draft: Draft, start: float, end: float, *,
-                      scenes: bool = True) -> list[tuple[float, float]]:
-        """Scene cuts (unless ``scenes`` is False) and clip boundaries inside ``[start, end)``,
-        in seconds from ``start``."""
+                      scenes: str | None = "full") -> list[tuple[float, float]]:
+        """Scene cuts (``full``: all of them; ``quick``: those the keyframes give; None: none) and clip
+        boundaries inside ``[start, end)``, in seconds from ``start``."""
         cuts: list[tuple[float, float]] = []
         video_index = draft.find_track("video")
         segments = draft.tracks[video_index].segments if video_index is not None else ()
@@ -301,7 +303,7 @@ class AgentRunner:
                 continue
             if start < segment.start_ms:
                 cuts.append(((segment.start_ms - start) / 1000, 1.0))
-            for time_s, score in self._scene_cuts(segment.source_id) if scenes else ():
+            for time_s, score in self._scene_cuts(segment.source_id, scenes) if scenes else ():
                 at = segment.start_ms + time_s * 1000 - (segment.offset_ms or 0)
                 if segment.start_ms < at < min(segment.end_ms, end) and at > start:
                     cuts.append(((at - start) / 1000, score))
@@ -314,27 +316,34 @@ class AgentRunner:
     def prefetch_cuts(self, media: dict[str, Any]) -> None:
         """Start finding a video's scene cuts in the background, if not known yet."""
         if media["kind"] == "video":
-            self._cuts_future(media)
+            self._cuts_of(media)
 
-    def _cuts_future(self, media: dict[str, Any]) -> Future[list[tuple[float, float]]]:
-        from ..media._scenes import scene_cuts
-
-        def find() -> list[tuple[float, float]]:
-            return [(float(t), float(s)) for t, s in scene_cuts(self.store.path(media["path"]))]
-
+    def known_cuts(self, media: dict[str, Any]) -> list[tuple[float, float]] | None:
+        """A video's scene cuts once the full analysis has found them; None before (or after a failure)."""
         with self._cuts_lock:
-            future = self._cuts.get(media["sha256"])
-            if future is None or (future.done() and future.exception() is not None):  # a failure is retried
-                if len(self._cuts) >= _SCENE_CUT_CACHE_SIZE:
-                    self._cuts = {k: f for k, f in self._cuts.items() if not f.done()}
-                future = self._cuts[media["sha256"]] = self._analysis.submit(find)
-            return future
+            cuts = self._cuts.get(media["sha256"])
+        if cuts is None or not cuts.full.done() or cuts.full.cancelled() or cuts.full.exception() is not None:
+            return None
+        return cuts.full.result()
 
-    def _scene_cuts(self, media_id: str) -> list[tuple[float, float]]:
+    def _cuts_of(self, media: dict[str, Any]) -> _Cuts:
+        with self._cuts_lock:
+            cuts = self._cuts.get(media["sha256"])
+            if cuts is None or (cuts.full.done() and (cuts.full.cancelled() or cuts.full.exception() is not None)):
+                if len(self._cuts) >= _SCENE_CUT_CACHE_SIZE:  # a failure above is retried
+                    self._cuts = {k: c for k, c in self._cuts.items() if not c.full.done()}
+                quick: Future[list[tuple[float, float]]] = Future()
+                full = self._analysis.submit(_find_cuts, self.store.path(media["path"]), _media_info(media), quick)
+                full.add_done_callback(lambda done: quick.cancel() if done.cancelled() else None)
+                cuts = self._cuts[media["sha256"]] = _Cuts(quick, full)
+            return cuts
+
+    def _scene_cuts(self, media_id: str, which: str = "full") -> list[tuple[float, float]]:
         media = self.store.media(media_id)
         if media is None or media["kind"] != "video":
             return []
-        return self._cuts_future(media).result()
+        cuts = self._cuts_of(media)
+        return (cuts.quick if which == "quick" else cuts.full).result()
 
     def _tool_edit_music(self, session: dict[str, Any], draft: Draft, lang: str, **change: Any) -> _Outcome:
         """Re-plan the music there is with the change forced, render it, and put it in its place."""
@@ -459,6 +468,44 @@ class AgentRunner:
         if not edits.music_segments(draft):
             raise DraftError("bgm", "there is no background music to remove")
         return _Outcome(draft.without_bgm(), _say("remove_music", lang))
+
+
+@dataclass(frozen=True)
+class _Cuts:
+    """A video's scene cuts as they are found: ``quick`` those the keyframes give, ``full`` all."""
+
+    quick: Future[list[tuple[float, float]]]
+    full: Future[list[tuple[float, float]]]
+
+
+def _media_info(media: dict[str, Any]) -> Any:
+    """What the upload's probe found (kept in the store), or None to probe again."""
+    from ..media._probe import MediaInfo
+
+    return MediaInfo.from_dict(json.loads(media["info"])) if media.get("info") else None
+
+
+def _find_cuts(path: Any, info: Any, quick: Future[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    """The full analysis; on the way, the keyframes' cuts go to ``quick`` (a failure too)."""
+    from ..media._probe import probe
+    from ..media._scenes import keyframe_pass, scene_cuts
+
+    try:
+        info = info if info is not None else probe(path)
+        first = keyframe_pass(path, info) if info.kind == "video" else None
+    except BaseException as exc:
+        quick.set_exception(exc)
+        raise
+    quick.set_result([(float(t), float(s)) for t, s in first.cuts] if first else [])
+    if first is None:
+        return []
+    return [(float(t), float(s)) for t, s in scene_cuts(path, info=info, first=first)]
+
+
+def _same_music(guessed: Any, refined: Any) -> bool:
+    """The two plans make the same audio: they differ in nothing but the cuts they keep and the
+    report of how the music fits them (the audio is made from the sections, tempo and the rest)."""
+    return dataclasses.replace(guessed, cuts=refined.cuts, fit=refined.fit) == refined
 
 
 def _without_length(music: Any) -> str:
