@@ -25,7 +25,7 @@ from typing import Any, AsyncIterator, Callable, Iterator
 import anyio.to_thread
 from sse_starlette import ServerSentEvent
 
-from ...protocol import APP_NAME, Code, Draft, DraftError, ToolCall, describe_changes
+from ...protocol import APP_NAME, Code, Draft, DraftError, ToolCall, aspect_name, describe_changes
 from .._config import EngineConfig
 from .._errors import EngineError
 from ..store._store import Store, is_disk_full, storage_full_error
@@ -102,6 +102,18 @@ _T = {  # reply sentences: (english, chinese)
     "text": ('Added the text "{text}" from {start} to {end}.', "已添加文字“{text}”（{start} 至 {end}）。"),
     "remove_title": ("Removed the title.", "已删除标题。"),
     "aspect": ("Changed the frame to {name} ({width}x{height}).", "画面比例已改为 {name}（{width}x{height}）。"),
+    "aspect_blur": ("Changed the frame to {name} ({width}x{height}), with a blurred background where the picture's "
+                    "shape differs (or say 'fill the frame', 'letterbox it').",
+                    "画面比例已改为 {name}（{width}x{height}），形状不同处用模糊背景填充（也可以说“裁剪”或“加黑边”）。"),
+    "fit_fill": ("{who} now fills the {frame} frame, cropped at the middle.", "{who}已裁剪铺满 {frame} 画面（居中）。"),
+    "fit_fill_motion": ("{who} now fills the {frame} frame, cropped around where it moves most.",
+                        "{who}已裁剪铺满 {frame} 画面（跟随画面中运动最多的部分）。"),
+    "fit_blur": ("{who} now sits in the {frame} frame over a blurred copy of itself.",
+                 "{who}现在以模糊背景填满 {frame} 画面。"),
+    "fit_letterbox": ("{who} is now letterboxed in the {frame} frame: scaled to fit, black bars where its shape differs.",
+                      "{who}现在完整显示在 {frame} 画面中，形状不同处加黑边。"),
+    "fit_same_shape": (" The clips have the frame's shape, so this shows once the frame changes.",
+                       "（片段与画面形状相同，改变画面比例后才会看到效果。）"),
     "duck_on": ("The music now ducks under speech in the original audio.", "原声中有人说话时，音乐会自动压低。"),
     "duck_off": ("The music no longer ducks under the original audio.", "已取消音乐闪避。"),
     "remove_music": ("Removed the background music.", "已删除背景音乐。"),
@@ -113,6 +125,7 @@ _ACTIONS = {"generate_music": ("make the music", "生成音乐"), "set_volume": 
             "fade_music": ("add the fade", "设置淡入淡出"), "place_music": ("place the music", "放置音乐"),
             "add_title": ("add the title", "添加标题"), "add_text": ("add the text", "添加文字"),
             "remove_title": ("remove the title", "删除标题"), "set_aspect": ("change the frame", "更改画面比例"),
+            "set_fit": ("frame the picture", "设置画面填充方式"),
             "duck_music": ("duck the music", "设置音乐闪避"), "remove_music": ("remove the music", "删除音乐"),
             "edit_music": ("change the music", "修改音乐"), "undo": ("undo", "撤销"), "redo": ("redo", "重做")}
 _HISTORY_TOOLS = ("undo", "redo")
@@ -167,7 +180,8 @@ class AgentRunner:
                 call_id = "call_" + uuid.uuid4().hex[:10]
                 yield _sse(adk_event(invocation, [{"functionCall": {"id": call_id, "name": call.name, "args": call.args}}]))
                 outcome: list[_Outcome | Exception] = []
-                async for ping in self._heartbeats(lambda: self._apply(session, call, lang), outcome):
+                applied = _with_fit_said(call, interpretation.calls)
+                async for ping in self._heartbeats(lambda: self._apply(session, applied, lang), outcome):
                     yield ping
                 sentence, response = self._describe(outcome[0], call, lang)
                 sentences.append(sentence)
@@ -456,9 +470,39 @@ class AgentRunner:
         return _Outcome(edits.remove_title(draft), _say("remove_title", lang))
 
     def _tool_set_aspect(self, session: dict[str, Any], draft: Draft, lang: str, *, width: int, height: int,
-                         name: str) -> _Outcome:
-        return _Outcome(draft.with_canvas(width, height), _say("aspect", lang, name=name, width=width, height=height),
-                        {"width": width, "height": height})
+                         name: str, fit_said: bool = False) -> _Outcome:
+        """A new frame; a picture of another shape then goes over a blurred copy of itself (what creators
+        expect of a 16:9 clip in a 9:16 frame), unless the draft or this message says how to frame it."""
+        new = draft.with_canvas(width, height)
+        blur = not fit_said and "fit" not in (draft.meta or {}) and self._shape_differs(new)
+        if blur:
+            new = new.with_fit("blur")
+        return _Outcome(new, _say("aspect_blur" if blur else "aspect", lang, name=name, width=width, height=height),
+                        {"width": width, "height": height, "fit": new.fit})
+
+    def _tool_set_fit(self, session: dict[str, Any], draft: Draft, lang: str, *, fit: str,
+                      focus: str | None = None, clip: str | None = None) -> _Outcome:
+        new = edits.set_fit(draft, fit, focus=focus, media_id=clip)
+        width, height = int(new.width or 1920), int(new.height or 1080)
+        shape = aspect_name(width, height)
+        frame = f"{width}x{height}" + (f" ({shape})" if shape else "")
+        name = (self.store.media(clip) or {}).get("name", clip) if clip else None
+        who = name or ("The picture" if lang == "en" else "画面")
+        sentence = _say("fit_fill_motion" if fit == "fill" and focus == "motion" else f"fit_{fit}", lang,
+                        who=who, frame=frame)
+        if not self._shape_differs(new, clip):
+            sentence += _say("fit_same_shape", lang)
+        return _Outcome(new, sentence, {"fit": fit, "focus": focus, "clip": clip})
+
+    def _shape_differs(self, draft: Draft, media_id: str | None = None) -> bool:
+        """Whether a video or image on the draft (or the clip ``media_id``) has another shape than its frame."""
+        frame = int(draft.width or 1920) / int(draft.height or 1080)
+        index = draft.find_track("video")
+        ids = {s.source_id for s in draft.tracks[index].segments} if index is not None else set()
+        rows = [self.store.media(media_id) for media_id in ([media_id] if media_id else sorted(ids - {None}))]
+        shapes = [row["width"] / row["height"] for row in rows
+                  if row is not None and row["kind"] in ("video", "image") and row["width"] and row["height"]]
+        return any(abs(shape / frame - 1) > 0.01 for shape in shapes)
 
     def _tool_duck_music(self, session: dict[str, Any], draft: Draft, lang: str, *, enabled: bool) -> _Outcome:
         return _Outcome(edits.duck_music(draft, enabled), _say("duck_on" if enabled else "duck_off", lang),
@@ -468,6 +512,14 @@ class AgentRunner:
         if not edits.music_segments(draft):
             raise DraftError("bgm", "there is no background music to remove")
         return _Outcome(draft.without_bgm(), _say("remove_music", lang))
+
+
+def _with_fit_said(call: ToolCall, calls: tuple[ToolCall, ...]) -> ToolCall:
+    """``set_aspect`` told (internally, not in its event) that the same message also says how to frame
+    the whole video."""
+    if call.name == "set_aspect" and any(c.name == "set_fit" and c.args.get("clip") is None for c in calls):
+        return ToolCall(call.name, {**call.args, "fit_said": True})
+    return call
 
 
 @dataclass(frozen=True)
