@@ -288,7 +288,8 @@ class AgentRunner:
 
         guess = None
         if not self._scene_cuts_known(draft):
-            guessed_plan = plan(prompt, duration_s, seed=seed, cuts=self._cuts_between(draft, start, end, scenes="quick"))
+            quick = self._cuts_between(draft, start, end, scenes="quick")
+            guessed_plan = plan(prompt, duration_s, seed=seed, cuts=quick)
             guess = (guessed_plan, self._speculation.submit(generate, guessed_plan))
         music = plan(prompt, duration_s, seed=seed, cuts=self._cuts_between(draft, start, end))
         if guess is not None and _same_music(guess[0], music):
@@ -306,9 +307,9 @@ class AgentRunner:
         return [row for row in rows if row is not None and row["kind"] == "video"]
 
     def _cuts_between(self, draft: Draft, start: float, end: float, *,
-                      scenes: str | None = "full") -> list[tuple[float, float]]:
-        """Scene cuts (``full``: all of them; ``quick``: those the keyframes give; None: none) and clip
-        boundaries inside ``[start, end)``, in seconds from ``start``."""
+                      scenes: str = "full") -> list[tuple[float, float]]:
+        """Scene cuts (``full``: all of them; ``quick``: those the keyframes give) and clip boundaries
+        inside ``[start, end)``, in seconds from ``start``."""
         cuts: list[tuple[float, float]] = []
         video_index = draft.find_track("video")
         segments = draft.tracks[video_index].segments if video_index is not None else ()
@@ -317,7 +318,7 @@ class AgentRunner:
                 continue
             if start < segment.start_ms:
                 cuts.append(((segment.start_ms - start) / 1000, 1.0))
-            for time_s, score in self._scene_cuts(segment.source_id, scenes) if scenes else ():
+            for time_s, score in self._scene_cuts(segment.source_id, scenes):
                 at = segment.start_ms + time_s * 1000 - (segment.offset_ms or 0)
                 if segment.start_ms < at < min(segment.end_ms, end) and at > start:
                     cuts.append(((at - start) / 1000, score))
@@ -499,7 +500,7 @@ class AgentRunner:
         frame = int(draft.width or 1920) / int(draft.height or 1080)
         index = draft.find_track("video")
         ids = {s.source_id for s in draft.tracks[index].segments} if index is not None else set()
-        rows = [self.store.media(media_id) for media_id in ([media_id] if media_id else sorted(ids - {None}))]
+        rows = [self.store.media(each) for each in ([media_id] if media_id else sorted(ids - {None}))]
         shapes = [row["width"] / row["height"] for row in rows
                   if row is not None and row["kind"] in ("video", "image") and row["width"] and row["height"]]
         return any(abs(shape / frame - 1) > 0.01 for shape in shapes)
