@@ -59,6 +59,10 @@ def test_a_segment_fit_overrides_for_that_clip():
     assert draft.tracks[0].segments[0].meta == {"label": "city timelapse", "fit": "fill"}
     assert draft.fit == "blur"
     assert "1. Video: city timelapse (0-10s, cropped to fill)" in draft.summary()
+    clip, music = draft.tracks[0].segments[0], draft.tracks[1].segments[0]
+    assert draft.fit_of(clip) == ("fill", "center") and draft.fit_of(music) == ("blur", "center")
+    moving = draft.with_fit("fill", focus="motion")
+    assert moving.fit_of(clip) == ("fill", "center")  # the clip's own fit brings its own focus
     with pytest.raises(DraftError, match="no segment 'sg404'"):
         draft.with_fit("fill", segment_id="sg404")
 

@@ -324,6 +324,13 @@ class Draft:
         """What a ``fill`` crop keeps: ``center`` unless the draft says ``motion``."""
         return (self.meta or {}).get("focus") or "center"
 
+    def fit_of(self, segment: Segment) -> tuple[str, str]:
+        """``(fit, focus)`` of a clip: its segment's own fit (with its own focus), else the draft's."""
+        meta = segment.meta or {}
+        if meta.get("fit"):
+            return meta["fit"], meta.get("focus") or "center"
+        return self.fit, self.focus
+
     def find_track(self, role: str) -> int | None:
         """Index of the first track with this role (``bgm``) or name (case-insensitive)."""
         wanted = role.lower()

@@ -173,7 +173,7 @@ def _clip(segment: Segment, source: RenderSource, draft: Draft, path: str) -> Cl
         return None
     meta = segment.meta or {}
     start = segment.start_ms / 1000
-    fit = meta.get("fit") or draft.fit
+    fit, focus = draft.fit_of(segment)
     return Clip(
         source=source,
         start_s=start,
@@ -184,8 +184,7 @@ def _clip(segment: Segment, source: RenderSource, draft: Draft, path: str) -> Cl
         fade_out_s=_meta_seconds(meta, "fade_out", path),
         duck=bool(meta.get("duck")),
         fit=fit,
-        # a clip's own fit brings its own focus; the draft's focus goes with the draft's fit
-        focus=(meta.get("focus") if meta.get("fit") else draft.focus) or "center",
+        focus=focus,
     )
 
 
