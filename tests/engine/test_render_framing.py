@@ -110,3 +110,10 @@ def test_fill_follows_the_motion(tmp_path: Path) -> None:
     # The centred crop takes in the still grey half; the one that follows shows moving picture across.
     assert followed[:, -200:].std() > 20
     assert centred[:, -200:].std() < 5
+
+
+@pytest.mark.parametrize(("width", "height"), [(64, 112), (16, 16)])
+def test_a_tiny_frame_still_gets_its_blurred_background(tmp_path: Path, sources, width: int, height: int) -> None:
+    out = tmp_path / "tiny.mp4"
+    render_draft(_draft(width, height, "blur"), sources, out)
+    check_mp4(out, width=width, height=height, duration_s=1.5)

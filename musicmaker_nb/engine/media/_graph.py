@@ -58,7 +58,7 @@ BACKGROUND = "0x10141f"
 WAVE_COLOUR = "0x7fd1c8"
 # The blurred background is blurred at this fraction of the frame's size (cheap), then scaled up.
 BLUR_SCALE = 8
-BLUR_RADIUS = 6
+BLUR_RADIUS = 10  # at that size; under a quarter of its shorter side (boxblur's limit on a 4:2:0 chroma plane)
 # A clip needs at least this much of its source left after the offset.
 _MIN_CLIP_S = 0.05
 _NTSC = {23.976: "24000/1001", 29.97: "30000/1001", 59.94: "60000/1001"}
@@ -362,10 +362,12 @@ def _framing(index: int, clip: Clip, canvas: Canvas, out: str) -> tuple[list[str
     # blur: the picture fitted, over a copy that covers the frame, blurred small (cheap) and scaled up
     small_w, small_h = _even(canvas.width / BLUR_SCALE), _even(canvas.height / BLUR_SCALE)
     bw, bh = _cover(*size, small_w, small_h)
+    radius = min(BLUR_RADIUS, (min(small_w, small_h) - 1) // 4)
+    blur = f"boxblur={radius}:2," if radius >= 1 else ""
     fg, bg = f"fg{index}", f"bg{index}"
     return [f"split=2[{bg}][{fg}]"], [
         f"[{bg}]scale={bw}:{bh}:flags=fast_bilinear,setsar=1,crop={small_w}:{small_h},"
-        f"boxblur={BLUR_RADIUS}:2,scale={canvas.width}:{canvas.height}:flags=bilinear,setsar=1[{bg}s]",
+        f"{blur}scale={canvas.width}:{canvas.height}:flags=bilinear,setsar=1[{bg}s]",
         f"[{fg}]" + ",".join(scaled) + f"[{fg}s]",
         f"[{bg}s][{fg}s]overlay={x}:{y}[{out}]",
     ]
