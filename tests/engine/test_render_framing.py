@@ -117,3 +117,20 @@ def test_a_tiny_frame_still_gets_its_blurred_background(tmp_path: Path, sources,
     out = tmp_path / "tiny.mp4"
     render_draft(_draft(width, height, "blur"), sources, out)
     check_mp4(out, width=width, height=height, duration_s=1.5)
+
+
+def test_clips_of_two_shapes_in_sequence_each_framed(tmp_path: Path, sources) -> None:
+    """A wide clip blurred, then a tall picture cropped to fill, on a square frame: each chain its own."""
+    tall = tmp_path / "tall.png"
+    run_ffmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=180x320", "-frames:v", "1", "-y", media_arg(tall)])
+    both = {**sources, "img_1": RenderSource(tall, probe(tall))}
+    draft = Draft.from_dict({"d": 3000, "m": {"w": 1080, "h": 1080, "fps": 30, "fit": "blur"}, "t": [
+        {"tt": 0, "sg": [{"id": "sg1", "src": "med_1", "s": 0, "d": 1500},
+                         {"id": "sg2", "src": "img_1", "s": 1500, "d": 1500, "m": {"fit": "fill"}}]},
+        {"tt": 1, "m": {"name": "BGM"}, "sg": [{"id": "sg3", "src": "gen_1", "s": 0, "d": 3000, "v": 0.35}]}]})
+    out = tmp_path / "two.mp4"
+    render_draft(draft, both, out)
+    check_mp4(out, width=1080, height=1080, duration_s=3)
+    for at_s in (0.7, 2.2):
+        picture = _frame(out, 1080, 1080, at_s)
+        assert _band_rows(picture, BAND[1080, 1080]).min() > 30 and picture[:, :8].mean() > 30
