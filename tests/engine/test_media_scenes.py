@@ -11,6 +11,7 @@ from musicmaker_nb.engine.media._scenes import (
     keyframe_args,
     keyframe_cuts,
     keyframe_pass,
+    parse_differences,
     parse_frame_times,
     parse_scdet,
     placed_keyframes,
@@ -124,3 +125,13 @@ def test_without_marked_cuts_the_keyframes_give_none_and_the_full_analysis_finds
     clip = make_cut_clip(tmp_path / "unmarked.mp4", seconds_each=2)  # ultrafast: x264 marks no cuts
     assert keyframe_cuts(clip) == []
     assert [round(time_s, 1) for time_s, _ in scene_cuts(clip)] == [2.0]
+
+
+def test_parse_differences_reads_each_printed_frame() -> None:
+    log = ("[Parsed_metadata_3 @ 0x1] frame:1    pts:30720   pts_time:2\n"
+           "[Parsed_metadata_3 @ 0x1] lavfi.scd.mafd=29.286\n"
+           "[Parsed_metadata_3 @ 0x1] lavfi.scd.score=29.286\n"
+           "[Parsed_showinfo_1 @ 0x2] n:   2 pts:  61440 pts_time:4 iskey:1\n"
+           "[Parsed_metadata_3 @ 0x1] frame:2    pts:61440   pts_time:4\n"
+           "[Parsed_metadata_3 @ 0x1] lavfi.scd.mafd=26.755\n")
+    assert parse_differences(log) == {2.0: 29.286, 4.0: 26.755}
