@@ -111,7 +111,7 @@ async def test_upload_file_and_url(client, service, clip):
     assert from_url.name == "beach.mov"
     assert (media.source, from_url.source) == (str(clip.resolve()), "https://cdn.test/beach.mov")
     state = await client.state(session.session_id)
-    assert state.draft.summary() == "Timeline (1 track): 1. Video: clip.mp4 (0-10s)"
+    assert state.draft.summary() == "Timeline (1 track, 1920x1080 16:9): 1. Video: clip.mp4 (0-10s)"
 
 
 async def test_uploads_refused_before_sending(client, service, tmp_path):

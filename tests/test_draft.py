@@ -21,10 +21,64 @@ SEED_DRAFT = {
 }
 
 
-def test_summary_matches_the_seed_exactly():
+def test_summary_reads_like_the_seed_with_the_frame():
     assert Draft.from_dict(SEED_DRAFT).summary() == (
+        'Timeline (3 tracks, 1920x1080 16:9): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) '
+        '3. Title: "Urban Dreams" (0-3s)'
+    )
+
+
+def test_summary_keeps_the_seed_shape_when_the_frame_is_unknown():
+    hosted = {key: value for key, value in SEED_DRAFT.items() if key != "m"}  # hosted drafts may lack m
+    assert Draft.from_dict(hosted).summary() == (
         'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)'
     )
+
+
+def test_summary_names_the_frame_and_the_fit():
+    draft = Draft.from_dict(SEED_DRAFT).with_canvas(1080, 1920).with_fit("blur")
+    assert draft.summary().startswith("Timeline (3 tracks, 1080x1920 9:16, blurred background): 1. Video:")
+    square = draft.with_canvas(1080, 1080).with_fit("fill", focus="motion")
+    assert square.summary().startswith("Timeline (3 tracks, 1080x1080 1:1, cropped to follow the motion): ")
+    odd = Draft.from_dict({**SEED_DRAFT, "m": {"w": 1001, "h": 700}})
+    assert odd.summary().startswith("Timeline (3 tracks, 1001x700): ")
+
+
+def test_fit_defaults_to_letterbox_and_is_kept_in_the_metadata():
+    draft = Draft.from_dict(SEED_DRAFT)
+    assert draft.fit == "letterbox" and draft.focus == "center"
+    filled = draft.with_fit("fill", focus="motion")
+    assert filled.to_dict()["m"] == {"w": 1920, "h": 1080, "fps": 30, "fit": "fill", "focus": "motion"}
+    assert Draft.from_dict(filled.to_dict()) == filled
+    assert filled.with_fit("blur").to_dict()["m"] == {"w": 1920, "h": 1080, "fps": 30, "fit": "blur"}
+    assert draft.fit == "letterbox"  # edits return new drafts
+
+
+def test_a_segment_fit_overrides_for_that_clip():
+    draft = Draft.from_dict(SEED_DRAFT).with_fit("blur").with_fit("fill", segment_id="sg1")
+    assert draft.tracks[0].segments[0].meta == {"label": "city timelapse", "fit": "fill"}
+    assert draft.fit == "blur"
+    assert "1. Video: city timelapse (0-10s, cropped to fill)" in draft.summary()
+    clip, music = draft.tracks[0].segments[0], draft.tracks[1].segments[0]
+    assert draft.fit_of(clip) == ("fill", "center") and draft.fit_of(music) == ("blur", "center")
+    moving = draft.with_fit("fill", focus="motion")
+    assert moving.fit_of(clip) == ("fill", "center")  # the clip's own fit brings its own focus
+    with pytest.raises(DraftError, match="no segment 'sg404'"):
+        draft.with_fit("fill", segment_id="sg404")
+
+
+@pytest.mark.parametrize("where", ["draft", "segment"])
+def test_an_unknown_fit_names_the_allowed_ones(where):
+    data = copy.deepcopy(SEED_DRAFT)
+    meta = data["m"] if where == "draft" else data["t"][0]["sg"][0]["m"]
+    meta["fit"] = "stretch"
+    with pytest.raises(DraftError, match="allowed: fill, blur, letterbox") as info:
+        Draft.from_dict(data)
+    assert info.value.path == ("m.fit" if where == "draft" else "t[0].sg[0].m.fit")
+    with pytest.raises(DraftError, match="allowed: fill, blur, letterbox"):
+        Draft.from_dict(SEED_DRAFT).with_fit("zoom")
+    with pytest.raises(DraftError, match="allowed: center, motion"):
+        Draft.from_dict(SEED_DRAFT).with_fit("fill", focus="faces")
 
 
 def test_round_trip_keeps_unknown_keys_everywhere():
@@ -144,6 +198,9 @@ def test_describe_changes_says_what_happened():
     assert "removed the BGM track" in describe_changes(after, before)
     assert "changed BGM" in describe_changes(after, after.with_volume(0.5))
     assert "1080x1920" in describe_changes(before, before.with_canvas(1080, 1920))
+    vertical = before.with_canvas(1080, 1920).with_fit("blur")
+    assert "the frame is now 1080x1920 (9:16, blurred background)" in describe_changes(before, vertical)
+    assert "the frame is now 1080x1920 (9:16, cropped to fill)" in describe_changes(vertical, vertical.with_fit("fill"))
     assert describe_changes(before, before) == "Nothing changed in the timeline."
 
 

@@ -36,7 +36,7 @@ def clip(tmp_path):
 async def test_upload_then_say_streams_text_and_updates_the_timeline(session, clip):
     media = await session.upload(clip)
     assert session.media == (media,)
-    assert session.summary() == "Timeline (1 track): 1. Video: city.mp4 (0-10s)"
+    assert session.summary() == "Timeline (1 track, 1920x1080 16:9): 1. Video: city.mp4 (0-10s)"
     chunks = []
     reply = await session.say("create an upbeat background track for my travel video", on_text=chunks.append)
     assert chunks == ["Added an upbeat track. ", "Click the Export button when ready."]
@@ -55,8 +55,8 @@ async def test_change_listeners_hear_every_new_draft_and_only_new_ones(session, 
     await session.upload(clip)
     await session.state()  # read again, nothing new: no call
     await session.say("create an upbeat background track for my travel video")
-    assert heard == ["Timeline (1 track): 1. Video: city.mp4 (0-10s)",
-                     "Timeline (2 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: Upbeat pop (0-10s, 35%)"]
+    assert heard == ["Timeline (1 track, 1920x1080 16:9): 1. Video: city.mp4 (0-10s)",
+                     "Timeline (2 tracks, 1920x1080 16:9): 1. Video: city.mp4 (0-10s) 2. BGM: Upbeat pop (0-10s, 35%)"]
     stop()
     await session.say("make the music quieter")
     assert len(heard) == 2

@@ -17,7 +17,7 @@ from ._constants import (
     SKILL_SOURCE,
     VIDEO_FORMATS,
 )
-from ._draft import Draft, Segment, Track, TrackType, describe_changes
+from ._draft import DEFAULT_FIT, FITS, FOCUSES, Draft, Segment, Track, TrackType, aspect_name, describe_changes, fit_words
 from ._errors import DraftError, MusicMakerError
 from ._events import Heartbeat, TextPart, ToolCall, ToolResult
 from ._routes import (
@@ -65,6 +65,11 @@ __all__ = [
     "Track",
     "TrackType",
     "describe_changes",
+    "FITS",
+    "FOCUSES",
+    "DEFAULT_FIT",
+    "aspect_name",
+    "fit_words",
     "DEFAULT_BGM_VOLUME",
     "DEFAULT_TITLE_MS",
     # the stream

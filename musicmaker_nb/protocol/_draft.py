@@ -19,10 +19,24 @@ from ._errors import DraftError
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["TrackType", "Segment", "Track", "Draft", "describe_changes", "MAX_DRAFT_MS", "MAX_FRAME_PX"]
+__all__ = ["TrackType", "Segment", "Track", "Draft", "describe_changes", "MAX_DRAFT_MS", "MAX_FRAME_PX",
+           "FITS", "FOCUSES", "DEFAULT_FIT", "aspect_name", "fit_words"]
 
 MAX_DRAFT_MS = 60 * 60 * 1000  # a draft, and every segment's end, at most 60 minutes
 MAX_FRAME_PX = 4096  # the frame's width and height (``m.w``, ``m.h``) at most this many pixels
+# How a picture of another shape than the frame's is framed (``m.fit`` of the draft, or of a video
+# segment for that clip): cropped to fill the frame, fitted inside over a blurred copy of itself
+# filling it, or fitted inside with black bands.
+FITS = ("fill", "blur", "letterbox")
+# What a ``fill`` crop keeps (``m.focus``): the middle, or the part of the picture that moves most.
+FOCUSES = ("center", "motion")
+# A draft that does not say: letterbox. That is what every draft rendered as before the fit
+# existed and what the hosted service does with a draft that lacks ``m.fit``, so a draft read from
+# either backend means the same picture. The agent chooses ``blur`` when it changes the frame to
+# another shape than the clips' (what creators expect), and writes it into the draft.
+DEFAULT_FIT = "letterbox"
+_FIT_WORDS = {"fill": "cropped to fill", "blur": "blurred background", "letterbox": "letterboxed"}
+_MOTION_WORDS = "cropped to follow the motion"
 
 
 class TrackType(enum.IntEnum):
@@ -71,6 +85,31 @@ def _frame(meta: dict[str, Any] | None) -> None:
         if size is not None and size <= 0:
             raise DraftError(f"m.{key}", f"the frame size must be positive, got {size:g}")
         _at_most(size, MAX_FRAME_PX, f"m.{key}", "a side of the frame (pixels)")
+
+
+def _fit(meta: dict[str, Any] | None, path: str) -> None:
+    """``fit`` and ``focus``, when given, are among :data:`FITS` and :data:`FOCUSES`."""
+    for key, allowed in (("fit", FITS), ("focus", FOCUSES)):
+        value = (meta or {}).get(key)
+        if value is not None and value not in allowed:
+            raise DraftError(f"{path}.{key}" if path else key,
+                             f"unknown {key} {value!r}; allowed: {', '.join(allowed)}")
+
+
+def fit_words(fit: str | None, focus: str | None = None) -> str | None:
+    """How a person says a fit: 'blurred background', 'cropped to fill', 'letterboxed'."""
+    if fit == "fill" and focus == "motion":
+        return _MOTION_WORDS
+    return _FIT_WORDS.get(fit or "")
+
+
+def aspect_name(width: float | None, height: float | None) -> str | None:
+    """'16:9' for 1920x1080, '9:16', '1:1', '4:3'; None for a shape with no short name."""
+    if not width or not height or width != int(width) or height != int(height):
+        return None
+    divisor = math.gcd(int(width), int(height))
+    across, down = int(width) // divisor, int(height) // divisor
+    return f"{across}:{down}" if max(across, down) <= 32 else None
 
 
 def _meta(value: Any, path: str) -> dict[str, Any] | None:
@@ -134,6 +173,8 @@ class Segment:
         start_ms = _non_negative(data.get("s", 0), f"{path}.s")
         duration_ms = _non_negative(data.get("d", 0), f"{path}.d")
         _at_most(start_ms + duration_ms, MAX_DRAFT_MS, f"{path}.d", "a segment's end (ms, 60 minutes)")
+        meta = _meta(data.get("m"), f"{path}.m")
+        _fit(meta, f"{path}.m")
         return cls(
             start_ms=start_ms,
             duration_ms=duration_ms,
@@ -141,7 +182,7 @@ class Segment:
             source_id=source_id,
             offset_ms=_non_negative(data.get("o"), f"{path}.o", allow_none=True),
             volume=volume,
-            meta=_meta(data.get("m"), f"{path}.m"),
+            meta=meta,
             extra=_extra(data, _SEGMENT_KEYS),
         )
 
@@ -240,6 +281,7 @@ class Draft:
         _at_most(duration_ms, MAX_DRAFT_MS, "d", "a draft's length (ms, 60 minutes)")
         meta = _meta(data.get("m"), "m")
         _frame(meta)
+        _fit(meta, "m")
         return cls(
             duration_ms=duration_ms,
             tracks=tuple(Track.from_dict(item, f"t[{index}]") for index, item in enumerate(raw_tracks)),
@@ -271,6 +313,24 @@ class Draft:
     def fps(self) -> float | None:
         return (self.meta or {}).get("fps")
 
+    @property
+    def fit(self) -> str:
+        """How clips of another shape than the frame are framed: one of :data:`FITS`
+        (:data:`DEFAULT_FIT` when the draft does not say). A segment's ``m.fit`` overrides it."""
+        return (self.meta or {}).get("fit") or DEFAULT_FIT
+
+    @property
+    def focus(self) -> str:
+        """What a ``fill`` crop keeps: ``center`` unless the draft says ``motion``."""
+        return (self.meta or {}).get("focus") or "center"
+
+    def fit_of(self, segment: Segment) -> tuple[str, str]:
+        """``(fit, focus)`` of a clip: its segment's own fit (with its own focus), else the draft's."""
+        meta = segment.meta or {}
+        if meta.get("fit"):
+            return meta["fit"], meta.get("focus") or "center"
+        return self.fit, self.focus
+
     def find_track(self, role: str) -> int | None:
         """Index of the first track with this role (``bgm``) or name (case-insensitive)."""
         wanted = role.lower()
@@ -286,7 +346,16 @@ class Draft:
             return "Timeline (0 tracks): empty"
         parts = [f"{index}. {_track_summary(track)}" for index, track in enumerate(self.tracks, 1)]
         noun = "track" if count == 1 else "tracks"
-        return f"Timeline ({count} {noun}): " + " ".join(parts)
+        return f"Timeline ({', '.join([f'{count} {noun}', *self._frame_words()])}): " + " ".join(parts)
+
+    def _frame_words(self) -> list[str]:
+        """``['1080x1920 9:16', 'blurred background']``: the frame where the draft gives it, the fit where it says."""
+        words = []
+        if self.width and self.height:
+            name = aspect_name(self.width, self.height)
+            words.append(f"{self.width:g}x{self.height:g}" + (f" {name}" if name else ""))
+        said = fit_words((self.meta or {}).get("fit"), (self.meta or {}).get("focus"))
+        return words + ([said] if said else [])
 
     def to_frame(self) -> pandas.DataFrame:
         """One row per segment: track number, type, name, label, times, volume, source."""
@@ -388,10 +457,33 @@ class Draft:
         _frame(meta)
         return replace(self, meta=meta)
 
+    def with_fit(self, fit: str, *, segment_id: str | None = None, focus: str | None = None) -> Draft:
+        """Frame clips of another shape ``fit`` (one of :data:`FITS`): the whole draft, or only
+        the segment ``segment_id``. ``focus`` (:data:`FOCUSES`) is for ``fill``; other fits drop it."""
+        changes = {"fit": fit, "focus": focus if fit == "fill" else None}
+        if segment_id is None:
+            meta = _with_keys(self.meta, changes)
+            _fit(meta, "m")
+            return replace(self, meta=meta)
+        for t_index, track in enumerate(self.tracks):
+            for s_index, segment in enumerate(track.segments):
+                if segment.id == segment_id:
+                    meta = _with_keys(segment.meta, changes)
+                    _fit(meta, f"t[{t_index}].sg[{s_index}].m")
+                    segments = track.segments[:s_index] + (replace(segment, meta=meta),) + track.segments[s_index + 1:]
+                    return self.with_track(t_index, replace(track, segments=segments))
+        raise DraftError("sg", f"no segment {segment_id!r} in this draft")
+
     def new_segment_id(self) -> str:
         """An ``sgN`` id no segment of this draft uses yet."""
         used = {segment.id for track in self.tracks for segment in track.segments}
         return next(f"sg{n}" for n in itertools.count(1) if f"sg{n}" not in used)
+
+
+def _with_keys(meta: dict[str, Any] | None, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``meta`` with each change set, or removed where its value is None."""
+    out = {**(meta or {}), **{key: value for key, value in changes.items() if value is not None}}
+    return {key: value for key, value in out.items() if key not in changes or changes[key] is not None}
 
 
 def _volume(segment: Segment) -> float:
@@ -405,6 +497,9 @@ def _segment_summary(track: Track, segment: Segment) -> str:
     times = f"{_seconds(segment.start_ms)}-{_seconds(segment.end_ms)}s"
     if track.type is TrackType.AUDIO or _volume(segment) != 1.0:
         times += f", {round(_volume(segment) * 100)}%"
+    fit = fit_words((segment.meta or {}).get("fit"), (segment.meta or {}).get("focus"))
+    if fit and track.type is TrackType.VIDEO:
+        times += f", {fit}"
     return f"{label} ({times})"
 
 
@@ -412,6 +507,14 @@ def _track_summary(track: Track) -> str:
     if not track.segments:
         return f"{track.name}: (empty)"
     return f"{track.name}: " + ", ".join(_segment_summary(track, segment) for segment in track.segments)
+
+
+def _frame_change(draft: Draft) -> str:
+    """'the frame is now 1080x1920 (9:16, blurred background)'."""
+    name = aspect_name(draft.width, draft.height)
+    said = [word for word in (name, fit_words(draft.fit, draft.focus)) if word]
+    size = f"{draft.width:g}x{draft.height:g}" if draft.width and draft.height else "the default size"
+    return f"the frame is now {size}" + (f" ({', '.join(said)})" if said else "")
 
 
 def describe_changes(old: Draft | None, new: Draft | None) -> str:
@@ -423,8 +526,8 @@ def describe_changes(old: Draft | None, new: Draft | None) -> str:
     if old == new:
         return "Nothing changed in the timeline."
     changes: list[str] = []
-    if (old.width, old.height) != (new.width, new.height):
-        changes.append(f"the frame is now {new.width}x{new.height}")
+    if (old.width, old.height, old.fit, old.focus) != (new.width, new.height, new.fit, new.focus):
+        changes.append(_frame_change(new))
     if old.duration_ms != new.duration_ms:
         changes.append(f"the length is now {_seconds(new.duration_ms)}s")
     old_tracks = {track.name: _track_summary(track) for track in old.tracks}

@@ -169,6 +169,10 @@ def caller(engine: engine_pkg.RunningEngine, new_caller: Callable[..., Caller]) 
     return new_caller(engine)
 
 
+# How set_aspect ends its sentence when the clip's shape differs from the new frame and nothing said how to frame it.
+BLURRED_SAID = ", with a blurred background where the picture's shape differs (or say 'fill the frame', 'letterbox it')."
+
+
 def reply_text(events: list[dict[str, Any]]) -> str:
     return " ".join(part["text"] for event in events for part in event["content"]["parts"] if "text" in part)
 

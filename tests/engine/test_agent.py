@@ -217,3 +217,29 @@ def test_questions_come_back_in_the_language_asked() -> None:
 def test_generations_are_counted_for_credits() -> None:
     assert interpret("add calm music and then add jazz music to the second clip", NO_MUSIC).cost_units == 2
     assert interpret("quieter", WITH_MUSIC).cost_units == 0
+
+
+def _fit(fit: str, focus: str | None = None, clip: str | None = None) -> tuple[str, dict]:
+    return ("set_fit", {"fit": fit, "focus": focus, "clip": clip})
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("fill the frame", [_fit("fill")]),
+    ("crop to vertical", [("set_aspect", {"width": 1080, "height": 1920, "name": "9:16"}), _fit("fill")]),
+    ("blurred background", [_fit("blur")]),
+    ("use a blurred background", [_fit("blur")]),  # a background, not background music
+    ("letterbox it", [_fit("letterbox")]),
+    ("keep the black bars", [_fit("letterbox")]),
+    ("no black bars", [_fit("fill")]),
+    ("make it 9:16 with a blurred background",
+     [("set_aspect", {"width": 1080, "height": 1920, "name": "9:16"}), _fit("blur")]),
+    ("fill the frame and follow the action", [_fit("fill", "motion")]),
+    ("裁剪", [_fit("fill")]),
+    ("模糊背景", [_fit("blur")]),
+    ("加黑边", [_fit("letterbox")]),
+    ("letterbox the second clip", [_fit("letterbox", clip="med_2")]),
+    ("第二个视频的背景模糊", [_fit("blur", clip="med_2")]),
+])
+def test_framing_phrases(message: str, expected: list[tuple[str, dict]]) -> None:
+    got = interpret(message, WITH_MUSIC)
+    assert [(call.name, call.args) for call in got.calls] == expected

@@ -28,7 +28,7 @@ from musicmaker_nb.engine.agent._llm_schema import KEYWORDS, answer_schema, sche
 from musicmaker_nb.music import EDITS
 from musicmaker_nb.protocol import ToolCall
 
-from .conftest import reply_text, tool_names
+from .conftest import BLURRED_SAID, reply_text, tool_names
 
 CLIPS = (Clip("m_city", "city.mp4", "video", 30000.0), Clip("m_beach", "beach.mp4", "video", 15000.0, 30000.0))
 ONE_CLIP = AgentContext(clips=CLIPS[:1])
@@ -182,6 +182,10 @@ def test_a_schema_error_names_the_argument_of_the_tool_called() -> None:
      [call("add_title", text="Urban Dreams", start_ms=0, duration_ms=3000)]),
     ("make it 9:16", ONE_CLIP, [call("set_aspect", name="9:16")]),
     ("undo twice", WITH_MUSIC, [call("undo"), call("undo")]),
+    ("make it 9:16 with a blurred background", ONE_CLIP, [call("set_aspect", name="9:16"), call("set_fit", fit="blur")]),
+    ("fill the frame and follow the action", ONE_CLIP, [call("set_fit", fit="fill", focus="motion")]),
+    ("letterbox beach.mp4", WITH_MUSIC, [call("set_fit", fit="letterbox", clip="m_beach")]),
+    ("裁剪", ONE_CLIP, [call("set_fit", fit="fill")]),
 ])
 def test_a_valid_answer_is_what_the_tables_would_say(message: str, context: AgentContext,
                                                       calls: list[dict[str, Any]]) -> None:
@@ -212,6 +216,8 @@ def test_a_valid_answer_is_what_the_tables_would_say(message: str, context: Agen
     ("remove the music and the title", WITH_MUSIC, [call("remove_music"), call("remove_title")],
      [ToolCall("remove_music"), ToolCall("remove_title")]),
     ("redo", WITH_MUSIC, [call("redo")], [ToolCall("redo")]),
+    ("blurred background", ONE_CLIP, [call("set_fit", fit="blur", focus="motion", clip="m_city")],
+     [ToolCall("set_fit", {"fit": "blur", "focus": None, "clip": None})]),  # a focus only for a crop
 ])
 def test_a_valid_answer_becomes_the_runners_calls(message: str, context: AgentContext, calls: list[dict[str, Any]],
                                                   expected: list[ToolCall]) -> None:
@@ -397,7 +403,7 @@ def test_the_engine_runs_the_models_calls(start_engine, new_caller, fake_llm: Fa
                             call("add_title", text="Day one", start_ms=0, duration_ms=1000)))
     events, _, _ = caller.say("get it ready for tiktok with a little heading, Day one")
     assert tool_names(events) == ["set_aspect", "add_title"]
-    assert reply_text(events) == ("Changed the frame to 9:16 (1080x1920). "
+    assert reply_text(events) == ("Changed the frame to 9:16 (1080x1920)" + BLURRED_SAID + " "
                                   'Added the title "Day one" from 0:00 to 0:01.')
     system = fake_llm.requests[0]["body"]["messages"][0]["content"]
     assert json.dumps(media_id) in system and "city.mp4" in system
@@ -411,8 +417,8 @@ def test_the_engine_falls_back_and_says_so(start_engine, new_caller, fake_llm: F
     fake_llm.answers(answer(call("set_aspect", name="widescreen")))
     events, _, _ = caller.say("make it square")
     assert tool_names(events) == ["set_aspect"]
-    assert reply_text(events) == ("Changed the frame to 1:1 (1080x1080). (The language model's answer was not "
-                                  "usable, so I read your words with my own tables.)")
+    assert reply_text(events) == ("Changed the frame to 1:1 (1080x1080)" + BLURRED_SAID + " (The language model's "
+                                  "answer was not usable, so I read your words with my own tables.)")
 
 
 def test_the_engine_reads_the_model_from_the_environment(start_engine, new_caller, fake_llm: FakeLLM, clip,
@@ -433,4 +439,4 @@ def test_no_model_is_asked_when_none_is_named(engine, caller, clip) -> None:
     assert engine.config.llm is None
     caller.upload(clip)
     events, _, _ = caller.say("make it square")
-    assert reply_text(events) == "Changed the frame to 1:1 (1080x1080)."
+    assert reply_text(events) == "Changed the frame to 1:1 (1080x1080)" + BLURRED_SAID

@@ -92,3 +92,12 @@ def test_the_tuning_cases_stay_understood() -> None:
 def test_a_tempo_no_music_can_have_is_answered_not_failed(message: str, words: str) -> None:
     result = interpret(message, WITH_MUSIC)
     assert not result.calls and words in result.question
+
+
+def test_music_composed_with_the_keyframes_cuts_is_kept_when_the_full_analysis_only_rescores_them() -> None:
+    from musicmaker_nb.engine.agent._run import _same_music
+    from musicmaker_nb.music import plan
+
+    quick = plan("upbeat pop", 30.0, cuts=[(10.0, 25.7), (20.0, 37.6)])
+    assert _same_music(quick, plan("upbeat pop", 30.0, cuts=[(10.0, 31.0), (20.0, 37.6)]))
+    assert not _same_music(plan("upbeat pop", 30.0), quick)  # cuts the guess did not know: composed again

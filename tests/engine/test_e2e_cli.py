@@ -27,7 +27,7 @@ def test_demo_writes_a_music_backed_1080p_mp4(tmp_path, home) -> None:
     info = probe(tmp_path / "demo.mp4")
     assert (info.video_codec, info.width, info.height, info.has_audio) == ("h264", 1920, 1080, True)
     assert abs(info.duration_ms - 2000) <= 34
-    assert "as background music" in done.stdout and "Timeline (2 tracks)" in done.stdout
+    assert "as background music" in done.stdout and "Timeline (2 tracks, 1920x1080 16:9)" in done.stdout
     assert f"Wrote {tmp_path / 'demo.mp4'}" in done.stdout
     assert "100%  done" in done.stderr and ".0%" not in done.stderr  # the progress bar, in whole percents
 

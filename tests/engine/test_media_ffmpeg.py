@@ -94,3 +94,15 @@ def test_bench_media_part_prints_a_table_and_json(tmp_path: Path, capsys: pytest
     assert cases["music mix, video copied"]["bare_s"] > 0
     assert cases["title overlay, re-encoded"]["engine_s"] > 0
     assert cases["title overlay, re-encoded"]["extra"]["engine_loudness"]["integrated_lufs"] == pytest.approx(-14, abs=1)
+    assert cases["scene cuts, clip with 2 cuts"]["engine_s"] > 0  # the clip with cuts is there beside it
+
+
+def test_bench_engine_help_is_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from musicmaker_nb.cli import bench_engine as bench
+
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    assert "``" not in out and "musicmaker bench engine: the engine's media path" in out
+    assert "e2e: connect() -> upload" in out and "two scene cuts" in out

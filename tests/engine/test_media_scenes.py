@@ -5,11 +5,16 @@ from pathlib import Path
 import pytest
 
 from musicmaker_nb.engine.media._ffmpeg import media_arg, run_ffmpeg
+from musicmaker_nb.engine.media._probe import probe
 from musicmaker_nb.engine.media._scenes import (
     candidate_windows,
     keyframe_args,
+    keyframe_cuts,
+    keyframe_pass,
+    parse_differences,
     parse_frame_times,
     parse_scdet,
+    placed_keyframes,
     scene_args,
     scene_cuts,
     window_args,
@@ -85,3 +90,48 @@ def test_scene_args_analyse_a_small_thinned_picture() -> None:
     graph = args[args.index("-vf") + 1]
     assert graph.startswith("fps=10,scale=160:-2") and graph.endswith("scdet=threshold=12")
     assert "file:-clip.mp4" in args and "-an" in args
+
+
+def test_placed_keyframes_are_those_ahead_of_the_schedule() -> None:
+    frame = 1 / 30
+    # x264's default: every 250 frames (8.33 s at 30 fps), and at each cut (10 s, 20 s)
+    keyframes = [0.0, 8.333, 10.0, 18.333, 20.0, 28.333]
+    assert placed_keyframes(keyframes, frame, 30.0) == [10.0, 20.0]
+    assert placed_keyframes([0.0, 1.0, 2.0, 3.0], frame, 3.5) == []  # a fixed one-second GOP: nothing said
+    assert placed_keyframes([0.0, 1.0, 2.0], frame, 5.0) == [1.0, 2.0]  # three seconds without one: ahead
+    assert placed_keyframes([0.0], frame, 5.0) == [] and placed_keyframes([], frame, 5.0) == []
+
+
+def _marked_cuts_clip(path: Path) -> Path:
+    """Scenes of 2, 2 and 4 s, encoded by x264 with its default GOP: keyframes on the cuts."""
+    graph = ("testsrc2=size=320x240:rate=30:duration=2[a];smptebars=size=320x240:rate=30:duration=2[b];"
+             "mandelbrot=size=320x240:rate=30,trim=duration=4[c];[a][b][c]concat=n=3:v=1[v]")
+    run_ffmpeg(["-v", "error", "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast",
+                "-pix_fmt", "yuv420p", "-y", media_arg(path)])
+    return path
+
+
+def test_cuts_an_encoder_marked_with_keyframes_need_no_more_decoding(tmp_path: Path) -> None:
+    clip = _marked_cuts_clip(tmp_path / "marked.mp4")
+    info = probe(clip)
+    first = keyframe_pass(clip, info)
+    assert first.placed == (2.0, 4.0) and first.in_doubt == []
+    quick = keyframe_cuts(clip, info=info)
+    assert [time_s for time_s, _ in quick] == [2.0, 4.0] and all(score > 10 for _, score in quick)
+    assert scene_cuts(clip, info=info, first=first) == quick  # the full analysis has nothing left to decode
+
+
+def test_without_marked_cuts_the_keyframes_give_none_and_the_full_analysis_finds_them(tmp_path: Path) -> None:
+    clip = make_cut_clip(tmp_path / "unmarked.mp4", seconds_each=2)  # ultrafast: x264 marks no cuts
+    assert keyframe_cuts(clip) == []
+    assert [round(time_s, 1) for time_s, _ in scene_cuts(clip)] == [2.0]
+
+
+def test_parse_differences_reads_each_printed_frame() -> None:
+    log = ("[Parsed_metadata_3 @ 0x1] frame:1    pts:30720   pts_time:2\n"
+           "[Parsed_metadata_3 @ 0x1] lavfi.scd.mafd=29.286\n"
+           "[Parsed_metadata_3 @ 0x1] lavfi.scd.score=29.286\n"
+           "[Parsed_showinfo_1 @ 0x2] n:   2 pts:  61440 pts_time:4 iskey:1\n"
+           "[Parsed_metadata_3 @ 0x1] frame:2    pts:61440   pts_time:4\n"
+           "[Parsed_metadata_3 @ 0x1] lavfi.scd.mafd=26.755\n")
+    assert parse_differences(log) == {2.0: 29.286, 4.0: 26.755}

@@ -13,6 +13,7 @@ from musicmaker_nb.engine.media._graph import (
     can_copy_video,
     canvas_of,
     escape_filter_value,
+    fill_crop,
     fit_inside,
     mix_path_for,
     plan_mix,
@@ -247,3 +248,11 @@ def test_bad_fade_is_named() -> None:
                                                                 "m": {"fade_in": "slow"}}]}]})
     with pytest.raises(DraftError, match=r"t\[0\]\.sg\[0\]\.m\.fade_in"):
         plan_mix(draft, _sources(), "/w/mix.raw")
+
+
+def test_fill_crop_covers_the_frame_and_stays_inside_the_picture() -> None:
+    assert fill_crop(1920, 1080, (1, 1), 1080, 1920) == (3414, 1920, 1167, 0)  # centred
+    assert fill_crop(1920, 1080, (1, 1), 1080, 1920, (0.0, 0.5)) == (3414, 1920, 0, 0)  # clamped left
+    assert fill_crop(1920, 1080, (1, 1), 1080, 1920, (1.0, 0.5)) == (3414, 1920, 2334, 0)  # clamped right
+    assert fill_crop(1920, 1080, (1, 1), 1080, 1080) == (1920, 1080, 420, 0)
+    assert fill_crop(176, 144, (12, 11), 1920, 1080)[:2] == (1920, 1440)  # the true shape, 4:3

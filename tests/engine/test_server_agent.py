@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Caller, reply_text, tool_names
+from musicmaker_nb.engine.media._ffmpeg import media_arg, run_ffmpeg
+
+from .conftest import BLURRED_SAID, Caller, reply_text, tool_names
 
 
 def test_an_edit_streams_calls_responses_and_text(caller: Caller, clip) -> None:
@@ -18,7 +20,7 @@ def test_an_edit_streams_calls_responses_and_text(caller: Caller, clip) -> None:
     responses = [p["functionResponse"] for e in events for p in e["content"]["parts"] if "functionResponse" in p]
     assert [r["response"]["status"] for r in responses] == ["ok", "ok"]
     assert reply_text(events) == ('Added the title "Urban Dreams" from 0:00 to 0:01. '
-                                  "Changed the frame to 1:1 (1080x1080).")
+                                  "Changed the frame to 1:1 (1080x1080)" + BLURRED_SAID)
     draft = caller.state()["draft"]
     assert (draft["m"]["w"], draft["m"]["h"]) == (1080, 1080)
     assert draft["t"][-1]["sg"][0]["m"]["text"] == "Urban Dreams"
@@ -35,7 +37,8 @@ def test_an_unclear_request_gets_a_question_and_no_change(caller: Caller, clip) 
 def test_chinese_in_chinese_out(caller: Caller, clip) -> None:
     caller.upload(clip)
     events, _, _ = caller.say("添加标题“城市之梦”持续2秒，然后改成竖屏")
-    assert reply_text(events) == "已添加标题“城市之梦”（0:00 至 0:02）。 画面比例已改为 9:16（1080x1920）。"
+    assert reply_text(events) == ("已添加标题“城市之梦”（0:00 至 0:02）。 画面比例已改为 9:16（1080x1920），"
+                                  "形状不同处用模糊背景填充（也可以说“裁剪”或“加黑边”）。")
 
 
 def test_asking_before_uploading(caller: Caller) -> None:
@@ -205,3 +208,59 @@ def test_a_new_message_after_undo_forgets_what_was_undone(scored) -> None:
     caller.say("set the volume to 20%")
     events, _, _ = caller.say("redo")
     assert reply_text(events) == "There is nothing to redo."
+
+
+def test_scene_cuts_are_in_the_state_once_known_and_the_music_fits_them(caller: Caller, tmp_path, tone) -> None:
+    clip = tmp_path / "two_cuts.mp4"
+    graph = ("testsrc2=size=320x240:rate=30:duration=2[a];smptebars=size=320x240:rate=30:duration=2[b];"
+             "mandelbrot=size=320x240:rate=30,trim=duration=4[c];[a][b][c]concat=n=3:v=1[v]")
+    run_ffmpeg(["-v", "error", "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast",
+                "-pix_fmt", "yuv420p", "-y", media_arg(clip)])  # x264 puts keyframes on the cuts
+    caller.upload(clip, tone)
+    events, _, _ = caller.say("add upbeat music")
+    assert tool_names(events) == ["generate_music"]
+    state = caller.state()
+    video, audio = state["video_infos"]
+    assert video["scene_cuts_ms"] == [2000, 4000]
+    assert "scene_cuts_ms" not in audio  # only a video's cuts, and only once they are known
+    [generated] = state["generated_media"]
+    assert [round(time_s, 3) for time_s, _ in generated["plan"]["cuts"]] == [2.0, 4.0]
+
+
+# -- framing -----------------------------------------------------------------------------------------
+def test_framing_the_whole_video_is_kept_in_the_draft_and_told(caller: Caller, clip) -> None:
+    caller.upload(clip)  # 16:9
+    events, _, _ = caller.say("crop to vertical")
+    assert tool_names(events) == ["set_aspect", "set_fit"]
+    assert reply_text(events) == ("Changed the frame to 9:16 (1080x1920). "
+                                  "The picture now fills the 1080x1920 (9:16) frame, cropped at the middle.")
+    assert caller.state()["draft"]["m"] | {"fps": None} == {"w": 1080, "h": 1920, "fps": None, "fit": "fill"}
+    events, _, _ = caller.say("make it follow the action")
+    assert "cropped around where it moves most" in reply_text(events)
+    assert caller.state()["draft"]["m"]["focus"] == "motion"
+    events, _, _ = caller.say("letterbox it")
+    assert reply_text(events) == ("The picture is now letterboxed in the 1080x1920 (9:16) frame: scaled to fit, "
+                                  "black bars where its shape differs.")
+    assert "focus" not in caller.state()["draft"]["m"]
+
+
+def test_a_new_frame_gets_a_blurred_background_unless_the_draft_says(caller: Caller, clip) -> None:
+    caller.upload(clip)
+    caller.say("make it 9:16")
+    assert caller.state()["draft"]["m"]["fit"] == "blur"
+    caller.say("letterbox it")
+    events, _, _ = caller.say("make it square")
+    assert reply_text(events) == "Changed the frame to 1:1 (1080x1080)."  # the fit said before stays
+    assert caller.state()["draft"]["m"]["fit"] == "letterbox"
+
+
+def test_framing_one_clip_by_name_in_chinese(caller: Caller, clip, clip2) -> None:
+    caller.upload(clip, clip2)
+    events, _, _ = caller.say("改成竖屏，第二个视频加黑边")
+    assert tool_names(events) == ["set_aspect", "set_fit"]
+    assert reply_text(events).endswith("beach.mp4现在完整显示在 1080x1920 (9:16) 画面中，形状不同处加黑边。")
+    draft = caller.state()["draft"]
+    video = next(t for t in draft["t"] if t["tt"] == 0)
+    fits = {s["src"]: (s.get("m") or {}).get("fit") for s in video["sg"]}
+    assert sorted(fits.values(), key=str) == [None, "letterbox"]
+    assert draft["m"]["fit"] == "blur"  # the whole video: blurred; the clip named: letterboxed

@@ -2,7 +2,8 @@
 
 Conventions the renderer honours: clips on the video track (tt 0), audio uploads on their own
 audio track, music on the audio track whose ``m.role`` is ``bgm``; fades (``m.fade_in`` /
-``m.fade_out``, ms) and ducking (``m.duck``) on each music segment; text on tt 7 tracks.
+``m.fade_out``, ms) and ducking (``m.duck``) on each music segment; text on tt 7 tracks; the
+framing of clips of another shape (``m.fit``, ``m.focus``) on the draft or on a clip's segments.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ __all__ = [
     "IMAGE_MS",
     "add_clip",
     "clip_spans",
+    "set_fit",
     "put_music",
     "music_segments",
     "set_music_volume",
@@ -82,6 +84,29 @@ def clip_spans(draft: Draft) -> dict[str, tuple[float, float]]:
             if seg.source_id and seg.source_id not in spans:
                 spans[seg.source_id] = (seg.start_ms, seg.end_ms)
     return spans
+
+
+def set_fit(draft: Draft, fit: str, *, focus: str | None = None, media_id: str | None = None) -> Draft:
+    """Frame clips of another shape ``fit``: the clip ``media_id`` (each of its segments on the video
+    track), or the whole draft, which then drops every clip's own fit."""
+    index = draft.find_track("video")
+    segments = draft.tracks[index].segments if index is not None else ()
+    if media_id is None:
+        for segment in segments:
+            if (segment.meta or {}).get("fit") or (segment.meta or {}).get("focus"):
+                meta = {k: v for k, v in (segment.meta or {}).items() if k not in ("fit", "focus")}
+                draft = draft.with_track(index, _replace_segment(draft.tracks[index], segment, meta))
+        return draft.with_fit(fit, focus=focus)
+    ids = [segment.id for segment in segments if segment.source_id == media_id and segment.id]
+    if not ids:
+        raise DraftError("t", "that clip is not on the video track, so it has no frame to fill")
+    for segment_id in ids:
+        draft = draft.with_fit(fit, segment_id=segment_id, focus=focus)
+    return draft
+
+
+def _replace_segment(track: Track, segment: Segment, meta: dict[str, Any]) -> Track:
+    return replace(track, segments=tuple(replace(s, meta=meta or None) if s is segment else s for s in track.segments))
 
 
 def music_segments(draft: Draft | None) -> tuple[Segment, ...]:

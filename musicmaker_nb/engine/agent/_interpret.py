@@ -10,6 +10,7 @@ Tools: ``generate_music(prompt, clip, replace)``, ``set_volume(volume | factor, 
 ``fade_music(fade_in_ms, fade_out_ms)``, ``place_music(start_ms, end_ms)``,
 ``add_title(text, start_ms, duration_ms)``, ``remove_title()``,
 ``add_text(text, start_ms, duration_ms)``, ``set_aspect(width, height, name)``,
+``set_fit(fit, focus, clip)`` (how a picture of another shape fills the frame),
 ``duck_music(enabled)``, ``remove_music()``, ``edit_music(**change)`` (a change to the music as it
 is: faster, darker, another instrument; see ``_music``), ``undo()``, ``redo()``.
 """
@@ -225,6 +226,22 @@ _ASPECTS = (
     (re.compile(r"\b1\s*[:/x×]\s*1\b|\bsquare\b|\binstagram post\b|方形|正方形|方屏"), 1080, 1080, "1:1"),
 )
 ASPECT_SIZES = {name: (width, height) for _, width, height, name in _ASPECTS}  # "9:16" -> (1080, 1920)
+# How a picture of another shape is framed (protocol FITS). "no black bars" is a fill, "black bars" a letterbox.
+_FITS = (
+    (re.compile(r"\bblur(?:red|ry)?\s+(?:copy|version|background|backdrop|sides|bars|borders|edges|fill)\b"
+                r"|\bbackground\s+blur(?:red)?\b|\bblur\s+(?:behind|the\s+(?:background|sides|bars))\b"
+                r"|模糊(?:[^，,。；]{0,8}的)?背景(?!音乐|乐)|背景模糊|虚化背景|背景虚化|模糊填充", re.I), "blur"),
+    (re.compile(r"\bfill\s+(?:up\s+)?(?:the\s+)?(?:whole\s+|entire\s+)?(?:frame|screen)\b|\bcrop(?:ped|ping)?\b"
+                r"|\bno\s+(?:black\s+)?(?:bars|bands|borders)\b|\bwithout\s+(?:black\s+)?(?:bars|bands|borders)\b"
+                r"|\bfull[\s-]*(?:screen|frame)\b|\bzoom(?:ed)?\s+in\s+to\s+fill\b"
+                r"|裁剪|裁切|剪裁|铺满|填满|充满画面|全屏|不要黑边|去掉黑边|去黑边", re.I), "fill"),
+    (re.compile(r"\bletter[\s-]*box(?:ed|ing)?\b|\bpillar[\s-]*box(?:ed|ing)?\b"
+                r"|\bblack\s+(?:bars|bands|borders)\b|\bfit\s+(?:it\s+|the\s+(?:picture|video)\s+)?inside\b"
+                r"|加黑边|留黑边|黑边|黑条", re.I), "letterbox"),
+)
+_MOTION = re.compile(r"\bfollow(?:s|ing)?\s+(?:the\s+)?(?:motion|action|movement|subject)\b"
+                     r"|\btrack(?:s|ing)?\s+(?:the\s+)?(?:motion|action|movement|subject)\b"
+                     r"|\bwhere\s+(?:it|the\s+(?:action|picture|video))\s+moves\b|跟随(?:运动|动作|主体|画面)|跟踪")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)|百分之\s*(\d{1,3})")
 _VOLUME_FRACTION = re.compile(r"\bvolume\b\D{0,12}?\b(0?\.\d+|1\.0|0|1)\b(?!\s*%)|(?<![\d.])(0?\.\d+)\s+volume\b")
 _QUIETER = re.compile(r"\b(?:quieter|softer|lower|less loud|too loud|turn (?:it |the music |that )?down|"
@@ -319,6 +336,26 @@ def _rule_aspect(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
         if pattern.search(clause):
             return [ToolCall("set_aspect", {"width": width, "height": height, "name": name})]
     return []
+
+
+def _rule_fit(clause: str, _raw: str, decided: _Decided) -> list[ToolCall]:
+    """"fill the frame", "blurred background", "letterbox the second clip": a fit, for a clip when
+    one is named among several (with one clip, the whole video is that clip)."""
+    fit = next((fit for pattern, fit in _FITS if pattern.search(clause)), None)
+    motion = bool(_MOTION.search(clause))
+    if fit is None and not motion:
+        return []
+    fit = fit or "fill"  # "follow the action": only a crop can follow it
+    clip = _resolve_clip(clause, decided.context) if len(decided.context.clips) > 1 else None
+    focus = "motion" if fit == "fill" and motion else None
+    return [ToolCall("set_fit", {"fit": fit, "focus": focus, "clip": clip.id if clip else None})]
+
+
+def _without_fit_words(clause: str) -> str:
+    """The clause without its framing words: a "blurred background" asks for no background music."""
+    for pattern, _ in _FITS:
+        clause = pattern.sub(" ", clause)
+    return _MOTION.sub(" ", clause)
 
 
 def _quoted(raw: str) -> str | None:
@@ -486,12 +523,17 @@ def _interpret_clause(raw: str, decided: _Decided) -> list[ToolCall]:
         return [ToolCall(name) for name in history]
     if _off_topic(QUOTED.sub(" ", raw)):
         return []
+    fits = _rule_fit(clause, raw, decided)
+    if fits:
+        clause = _without_fit_words(clause)
+        raw = _without_fit_words(raw)
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause)
     generated = _rule_generate(clause, raw, decided) if fresh else []
     decided = decided.planning(generated)
     calls = [call for rule in _ADJUSTMENTS for call in rule(clause, raw, decided)]
     if any(call.name in ("remove_music", "remove_title") for call in calls):
-        return calls
+        return calls + fits
+    calls += fits
     if not generated and not calls:
         edited = _rule_edit(clause, raw, decided)
         if edited is not None:
@@ -591,10 +633,12 @@ def _clauses(message: str) -> list[str]:
 
 _HELP_EN = ("I can add or replace background music from a description, change its volume ('35%', 'quieter'), "
             "fade it in or out, place it ('from 0:05 to 0:20'), duck it under speech, remove it, add a title "
-            "or text ('add the title \"Urban Dreams\" for 3 seconds') and change the aspect ratio (16:9, 9:16, 1:1). "
+            "or text ('add the title \"Urban Dreams\" for 3 seconds'), change the aspect ratio (16:9, 9:16, 1:1) and "
+            "frame a clip of another shape ('fill the frame', 'blurred background', 'letterbox it'). "
             "What would you like to do?")
 _HELP_ZH = ("我可以根据描述添加或更换背景音乐、调整音量（“35%”“小声一点”）、淡入淡出、放置音乐（“从0:05到0:20”）、"
-            "在说话时压低音乐、删除音乐、添加标题或文字（“添加标题‘城市之梦’持续3秒”）、更改画面比例（16:9、9:16、1:1）。"
+            "在说话时压低音乐、删除音乐、添加标题或文字（“添加标题‘城市之梦’持续3秒”）、更改画面比例（16:9、9:16、1:1）、"
+            "设置画面填充方式（“裁剪铺满”“模糊背景”“加黑边”）。"
             "你想做什么？")
 
 
@@ -691,11 +735,15 @@ def _with_length(call: ToolCall, length_ms: float | None) -> ToolCall:
 
 
 def _merge_edits(calls: list[ToolCall]) -> list[ToolCall]:
-    """"faster and darker": one edit with both changes, one new piece of music."""
+    """"faster and darker": one edit with both changes, one new piece of music; "crop it and follow
+    the action": one fit."""
     out: list[ToolCall] = []
     for call in calls:
         if call.name == "edit_music" and out and out[-1].name == "edit_music":
             out[-1] = ToolCall("edit_music", {**out[-1].args, **call.args})
+        elif call.name == "set_fit" and out and out[-1].name == "set_fit" and out[-1].args["fit"] == call.args["fit"]:
+            said = {key: value for key, value in call.args.items() if value is not None}
+            out[-1] = ToolCall("set_fit", {**out[-1].args, **said})
         else:
             out.append(call)
     return out

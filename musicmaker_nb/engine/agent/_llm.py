@@ -105,6 +105,10 @@ _TOOLS_TEXT = """\
 - add_text(text, start_ms, duration_ms): a caption (3000 long unless said).
 - remove_title()
 - set_aspect(name): "16:9" (landscape, YouTube), "9:16" (portrait, TikTok, Reels), "1:1" (square).
+- set_fit(fit, focus, clip): how a picture of another shape than the frame fills it: "fill" (cropped
+  to fill the frame: "fill the frame", "crop", "no black bars"), "blur" (fitted over a blurred copy
+  of itself: "blurred background") or "letterbox" (fitted, black bars); focus "motion" when a crop
+  should follow the action, else null; clip a clip id when one clip is named, else null (all).
 - duck_music(enabled): lower the music while people speak in the original sound.
 - remove_music()
 - undo(), redo(): a step back or forward in the edit history ("undo twice" is two undo calls)."""
@@ -301,8 +305,13 @@ def _aspect(given: dict[str, Any], context: AgentContext, seed: int | None) -> d
     return {"width": width, "height": height, "name": given["name"]}
 
 
+def _fit(given: dict[str, Any], context: AgentContext, seed: int | None) -> dict[str, Any]:
+    clip = given.get("clip") if len(context.clips) > 1 else None  # the one clip is the whole video
+    return {"fit": given["fit"], "focus": given.get("focus") if given["fit"] == "fill" else None, "clip": clip}
+
+
 _ARGUMENTS = {"generate_music": _generate, "edit_music": _edit, "set_volume": _volume, "fade_music": _fade,
-              "place_music": _place, "add_title": _words, "add_text": _words, "set_aspect": _aspect,
+              "place_music": _place, "add_title": _words, "add_text": _words, "set_aspect": _aspect, "set_fit": _fit,
               "duck_music": lambda given, context, seed: {"enabled": given["enabled"]}}
 
 

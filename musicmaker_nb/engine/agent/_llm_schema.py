@@ -25,6 +25,7 @@ from ...music._instruments import INSTRUMENTS
 from ...music._reading import MAX_BPM, MIN_BPM
 from ...music._styles import STYLES
 from ...music._vocabulary import MOODS
+from ...protocol import FITS, FOCUSES
 from ._interpret import ASPECT_SIZES
 
 __all__ = ["answer_schema", "tool_arguments", "schema_errors", "KEYWORDS", "NOTE_SPELLINGS", "MAX_CALLS",
@@ -35,7 +36,7 @@ KEYWORDS = frozenset({"type", "enum", "minimum", "maximum", "exclusiveMinimum", 
 NOTE_SPELLINGS = ("C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#", "Ab", "A", "A#", "Bb", "B")
 MAX_CALLS = 12  # "undo three times", several edits and a title fit; a run-away list does not
 TOOLS = ("generate_music", "edit_music", "set_volume", "fade_music", "place_music", "add_title", "add_text",
-         "remove_title", "set_aspect", "duck_music", "remove_music", "undo", "redo")
+         "remove_title", "set_aspect", "set_fit", "duck_music", "remove_music", "undo", "redo")
 
 _TIME = {"type": "number", "minimum": 0}
 _LENGTH = {"type": "number", "exclusiveMinimum": 0}
@@ -91,6 +92,8 @@ def tool_arguments(clip_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         "add_text": _object(words),
         "remove_title": _object({}),
         "set_aspect": _object({"name": _choice(*ASPECT_SIZES)}),
+        "set_fit": _object({"fit": _choice(*FITS), "focus": _nullable(_choice(*FOCUSES)),
+                            "clip": _nullable(_choice(*clip_ids))}),
         "duck_music": _object({"enabled": {"type": "boolean"}}),
         "remove_music": _object({}),
         "undo": _object({}),

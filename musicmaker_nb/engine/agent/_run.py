@@ -9,6 +9,7 @@ threads; the event loop only relays events.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import logging
@@ -24,7 +25,7 @@ from typing import Any, AsyncIterator, Callable, Iterator
 import anyio.to_thread
 from sse_starlette import ServerSentEvent
 
-from ...protocol import APP_NAME, Code, Draft, DraftError, ToolCall, describe_changes
+from ...protocol import APP_NAME, Code, Draft, DraftError, ToolCall, aspect_name, describe_changes
 from .._config import EngineConfig
 from .._errors import EngineError
 from ..store._store import Store, is_disk_full, storage_full_error
@@ -101,6 +102,18 @@ _T = {  # reply sentences: (english, chinese)
     "text": ('Added the text "{text}" from {start} to {end}.', "已添加文字“{text}”（{start} 至 {end}）。"),
     "remove_title": ("Removed the title.", "已删除标题。"),
     "aspect": ("Changed the frame to {name} ({width}x{height}).", "画面比例已改为 {name}（{width}x{height}）。"),
+    "aspect_blur": ("Changed the frame to {name} ({width}x{height}), with a blurred background where the picture's "
+                    "shape differs (or say 'fill the frame', 'letterbox it').",
+                    "画面比例已改为 {name}（{width}x{height}），形状不同处用模糊背景填充（也可以说“裁剪”或“加黑边”）。"),
+    "fit_fill": ("{who} now fills the {frame} frame, cropped at the middle.", "{who}已裁剪铺满 {frame} 画面（居中）。"),
+    "fit_fill_motion": ("{who} now fills the {frame} frame, cropped around where it moves most.",
+                        "{who}已裁剪铺满 {frame} 画面（跟随画面中运动最多的部分）。"),
+    "fit_blur": ("{who} now sits in the {frame} frame over a blurred copy of itself.",
+                 "{who}现在以模糊背景填满 {frame} 画面。"),
+    "fit_letterbox": ("{who} is now letterboxed in the {frame} frame: scaled to fit, black bars where its shape differs.",
+                      "{who}现在完整显示在 {frame} 画面中，形状不同处加黑边。"),
+    "fit_same_shape": (" The clips have the frame's shape, so this shows once the frame changes.",
+                       "（片段与画面形状相同，改变画面比例后才会看到效果。）"),
     "duck_on": ("The music now ducks under speech in the original audio.", "原声中有人说话时，音乐会自动压低。"),
     "duck_off": ("The music no longer ducks under the original audio.", "已取消音乐闪避。"),
     "remove_music": ("Removed the background music.", "已删除背景音乐。"),
@@ -112,6 +125,7 @@ _ACTIONS = {"generate_music": ("make the music", "生成音乐"), "set_volume": 
             "fade_music": ("add the fade", "设置淡入淡出"), "place_music": ("place the music", "放置音乐"),
             "add_title": ("add the title", "添加标题"), "add_text": ("add the text", "添加文字"),
             "remove_title": ("remove the title", "删除标题"), "set_aspect": ("change the frame", "更改画面比例"),
+            "set_fit": ("frame the picture", "设置画面填充方式"),
             "duck_music": ("duck the music", "设置音乐闪避"), "remove_music": ("remove the music", "删除音乐"),
             "edit_music": ("change the music", "修改音乐"), "undo": ("undo", "撤销"), "redo": ("redo", "重做")}
 _HISTORY_TOOLS = ("undo", "redo")
@@ -144,7 +158,7 @@ class AgentRunner:
     def __init__(self, store: Store, config: EngineConfig) -> None:
         self.store, self.config = store, config
         # Scene cuts by content hash: found once, in the background from the upload on.
-        self._cuts: dict[str, Future[list[tuple[float, float]]]] = {}
+        self._cuts: dict[str, _Cuts] = {}
         self._cuts_lock = threading.Lock()
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="musicmaker-scenes")
         self._speculation = ThreadPoolExecutor(max_workers=1, thread_name_prefix="musicmaker-compose")
@@ -166,7 +180,8 @@ class AgentRunner:
                 call_id = "call_" + uuid.uuid4().hex[:10]
                 yield _sse(adk_event(invocation, [{"functionCall": {"id": call_id, "name": call.name, "args": call.args}}]))
                 outcome: list[_Outcome | Exception] = []
-                async for ping in self._heartbeats(lambda: self._apply(session, call, lang), outcome):
+                applied = _with_fit_said(call, interpretation.calls)
+                async for ping in self._heartbeats(lambda: self._apply(session, applied, lang), outcome):
                     yield ping
                 sentence, response = self._describe(outcome[0], call, lang)
                 sentences.append(sentence)
@@ -266,33 +281,35 @@ class AgentRunner:
     def _compose(self, prompt: str, duration_s: float, seed: int | None, draft: Draft, start: float,
                  end: float) -> tuple[Any, Any]:
         """The plan and its audio. While the scene cuts are still being found, the piece is composed
-        meanwhile as if there were none; most clips are one shot, and then that piece is the answer."""
+        meanwhile with the cuts the keyframes already give (found in a few tenths of a second); when
+        the full analysis agrees, or changes nothing but the cut list the plan keeps, that piece is the
+        answer. Most clips are one shot, or were cut by an encoder that marks its cuts with keyframes."""
         from ...music import generate, plan
 
-        boundaries = self._cuts_between(draft, start, end, scenes=False)
         guess = None
         if not self._scene_cuts_known(draft):
-            guessed_plan = plan(prompt, duration_s, seed=seed, cuts=boundaries)
+            quick = self._cuts_between(draft, start, end, scenes="quick")
+            guessed_plan = plan(prompt, duration_s, seed=seed, cuts=quick)
             guess = (guessed_plan, self._speculation.submit(generate, guessed_plan))
-        cuts = self._cuts_between(draft, start, end)
-        if guess is not None and cuts == boundaries:
-            return guess[0], guess[1].result()
-        music = plan(prompt, duration_s, seed=seed, cuts=cuts)
+        music = plan(prompt, duration_s, seed=seed, cuts=self._cuts_between(draft, start, end))
+        if guess is not None and _same_music(guess[0], music):
+            return music, guess[1].result()
         return music, generate(music)
 
     def _scene_cuts_known(self, draft: Draft) -> bool:
+        return all(self._cuts_of(media).full.done() for media in self._videos(draft))
+
+    def _videos(self, draft: Draft) -> list[dict[str, Any]]:
+        """The store's rows of the videos on the draft's video track."""
         video_index = draft.find_track("video")
         sources = {s.source_id for s in draft.tracks[video_index].segments} if video_index is not None else set()
-        for media_id in sources - {None}:
-            media = self.store.media(media_id)
-            if media is not None and media["kind"] == "video" and not self._cuts_future(media).done():
-                return False
-        return True
+        rows = [self.store.media(media_id) for media_id in sorted(sources - {None})]
+        return [row for row in rows if row is not None and row["kind"] == "video"]
 
     def _cuts_between(self, draft: Draft, start: float, end: float, *,
-                      scenes: bool = True) -> list[tuple[float, float]]:
-        """Scene cuts (unless ``scenes`` is False) and clip boundaries inside ``[start, end)``,
-        in seconds from ``start``."""
+                      scenes: str = "full") -> list[tuple[float, float]]:
+        """Scene cuts (``full``: all of them; ``quick``: those the keyframes give) and clip boundaries
+        inside ``[start, end)``, in seconds from ``start``."""
         cuts: list[tuple[float, float]] = []
         video_index = draft.find_track("video")
         segments = draft.tracks[video_index].segments if video_index is not None else ()
@@ -301,7 +318,7 @@ class AgentRunner:
                 continue
             if start < segment.start_ms:
                 cuts.append(((segment.start_ms - start) / 1000, 1.0))
-            for time_s, score in self._scene_cuts(segment.source_id) if scenes else ():
+            for time_s, score in self._scene_cuts(segment.source_id, scenes):
                 at = segment.start_ms + time_s * 1000 - (segment.offset_ms or 0)
                 if segment.start_ms < at < min(segment.end_ms, end) and at > start:
                     cuts.append(((at - start) / 1000, score))
@@ -314,27 +331,34 @@ class AgentRunner:
     def prefetch_cuts(self, media: dict[str, Any]) -> None:
         """Start finding a video's scene cuts in the background, if not known yet."""
         if media["kind"] == "video":
-            self._cuts_future(media)
+            self._cuts_of(media)
 
-    def _cuts_future(self, media: dict[str, Any]) -> Future[list[tuple[float, float]]]:
-        from ..media._scenes import scene_cuts
-
-        def find() -> list[tuple[float, float]]:
-            return [(float(t), float(s)) for t, s in scene_cuts(self.store.path(media["path"]))]
-
+    def known_cuts(self, media: dict[str, Any]) -> list[tuple[float, float]] | None:
+        """A video's scene cuts once the full analysis has found them; None before (or after a failure)."""
         with self._cuts_lock:
-            future = self._cuts.get(media["sha256"])
-            if future is None or (future.done() and future.exception() is not None):  # a failure is retried
-                if len(self._cuts) >= _SCENE_CUT_CACHE_SIZE:
-                    self._cuts = {k: f for k, f in self._cuts.items() if not f.done()}
-                future = self._cuts[media["sha256"]] = self._analysis.submit(find)
-            return future
+            cuts = self._cuts.get(media["sha256"])
+        if cuts is None or not cuts.full.done() or cuts.full.cancelled() or cuts.full.exception() is not None:
+            return None
+        return cuts.full.result()
 
-    def _scene_cuts(self, media_id: str) -> list[tuple[float, float]]:
+    def _cuts_of(self, media: dict[str, Any]) -> _Cuts:
+        with self._cuts_lock:
+            cuts = self._cuts.get(media["sha256"])
+            if cuts is None or (cuts.full.done() and (cuts.full.cancelled() or cuts.full.exception() is not None)):
+                if len(self._cuts) >= _SCENE_CUT_CACHE_SIZE:  # a failure above is retried
+                    self._cuts = {k: c for k, c in self._cuts.items() if not c.full.done()}
+                quick: Future[list[tuple[float, float]]] = Future()
+                full = self._analysis.submit(_find_cuts, self.store.path(media["path"]), _media_info(media), quick)
+                full.add_done_callback(lambda done: quick.cancel() if done.cancelled() else None)
+                cuts = self._cuts[media["sha256"]] = _Cuts(quick, full)
+            return cuts
+
+    def _scene_cuts(self, media_id: str, which: str = "full") -> list[tuple[float, float]]:
         media = self.store.media(media_id)
         if media is None or media["kind"] != "video":
             return []
-        return self._cuts_future(media).result()
+        cuts = self._cuts_of(media)
+        return (cuts.quick if which == "quick" else cuts.full).result()
 
     def _tool_edit_music(self, session: dict[str, Any], draft: Draft, lang: str, **change: Any) -> _Outcome:
         """Re-plan the music there is with the change forced, render it, and put it in its place."""
@@ -447,9 +471,39 @@ class AgentRunner:
         return _Outcome(edits.remove_title(draft), _say("remove_title", lang))
 
     def _tool_set_aspect(self, session: dict[str, Any], draft: Draft, lang: str, *, width: int, height: int,
-                         name: str) -> _Outcome:
-        return _Outcome(draft.with_canvas(width, height), _say("aspect", lang, name=name, width=width, height=height),
-                        {"width": width, "height": height})
+                         name: str, fit_said: bool = False) -> _Outcome:
+        """A new frame; a picture of another shape then goes over a blurred copy of itself (what creators
+        expect of a 16:9 clip in a 9:16 frame), unless the draft or this message says how to frame it."""
+        new = draft.with_canvas(width, height)
+        blur = not fit_said and "fit" not in (draft.meta or {}) and self._shape_differs(new)
+        if blur:
+            new = new.with_fit("blur")
+        return _Outcome(new, _say("aspect_blur" if blur else "aspect", lang, name=name, width=width, height=height),
+                        {"width": width, "height": height, "fit": new.fit})
+
+    def _tool_set_fit(self, session: dict[str, Any], draft: Draft, lang: str, *, fit: str,
+                      focus: str | None = None, clip: str | None = None) -> _Outcome:
+        new = edits.set_fit(draft, fit, focus=focus, media_id=clip)
+        width, height = int(new.width or 1920), int(new.height or 1080)
+        shape = aspect_name(width, height)
+        frame = f"{width}x{height}" + (f" ({shape})" if shape else "")
+        name = (self.store.media(clip) or {}).get("name", clip) if clip else None
+        who = name or ("The picture" if lang == "en" else "画面")
+        sentence = _say("fit_fill_motion" if fit == "fill" and focus == "motion" else f"fit_{fit}", lang,
+                        who=who, frame=frame)
+        if not self._shape_differs(new, clip):
+            sentence += _say("fit_same_shape", lang)
+        return _Outcome(new, sentence, {"fit": fit, "focus": focus, "clip": clip})
+
+    def _shape_differs(self, draft: Draft, media_id: str | None = None) -> bool:
+        """Whether a video or image on the draft (or the clip ``media_id``) has another shape than its frame."""
+        frame = int(draft.width or 1920) / int(draft.height or 1080)
+        index = draft.find_track("video")
+        ids = {s.source_id for s in draft.tracks[index].segments} if index is not None else set()
+        rows = [self.store.media(each) for each in ([media_id] if media_id else sorted(ids - {None}))]
+        shapes = [row["width"] / row["height"] for row in rows
+                  if row is not None and row["kind"] in ("video", "image") and row["width"] and row["height"]]
+        return any(abs(shape / frame - 1) > 0.01 for shape in shapes)
 
     def _tool_duck_music(self, session: dict[str, Any], draft: Draft, lang: str, *, enabled: bool) -> _Outcome:
         return _Outcome(edits.duck_music(draft, enabled), _say("duck_on" if enabled else "duck_off", lang),
@@ -459,6 +513,52 @@ class AgentRunner:
         if not edits.music_segments(draft):
             raise DraftError("bgm", "there is no background music to remove")
         return _Outcome(draft.without_bgm(), _say("remove_music", lang))
+
+
+def _with_fit_said(call: ToolCall, calls: tuple[ToolCall, ...]) -> ToolCall:
+    """``set_aspect`` told (internally, not in its event) that the same message also says how to frame
+    the whole video."""
+    if call.name == "set_aspect" and any(c.name == "set_fit" and c.args.get("clip") is None for c in calls):
+        return ToolCall(call.name, {**call.args, "fit_said": True})
+    return call
+
+
+@dataclass(frozen=True)
+class _Cuts:
+    """A video's scene cuts as they are found: ``quick`` those the keyframes give, ``full`` all."""
+
+    quick: Future[list[tuple[float, float]]]
+    full: Future[list[tuple[float, float]]]
+
+
+def _media_info(media: dict[str, Any]) -> Any:
+    """What the upload's probe found (kept in the store), or None to probe again."""
+    from ..media._probe import MediaInfo
+
+    return MediaInfo.from_dict(json.loads(media["info"])) if media.get("info") else None
+
+
+def _find_cuts(path: Any, info: Any, quick: Future[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    """The full analysis; on the way, the keyframes' cuts go to ``quick`` (a failure too)."""
+    from ..media._probe import probe
+    from ..media._scenes import keyframe_pass, scene_cuts
+
+    try:
+        info = info if info is not None else probe(path)
+        first = keyframe_pass(path, info) if info.kind == "video" else None
+    except BaseException as exc:
+        quick.set_exception(exc)
+        raise
+    quick.set_result([(float(t), float(s)) for t, s in first.cuts] if first else [])
+    if first is None:
+        return []
+    return [(float(t), float(s)) for t, s in scene_cuts(path, info=info, first=first)]
+
+
+def _same_music(guessed: Any, refined: Any) -> bool:
+    """The two plans make the same audio: they differ in nothing but the cuts they keep and the
+    report of how the music fits them (the audio is made from the sections, tempo and the rest)."""
+    return dataclasses.replace(guessed, cuts=refined.cuts, fit=refined.fit) == refined
 
 
 def _without_length(music: Any) -> str:

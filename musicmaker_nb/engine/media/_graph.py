@@ -5,7 +5,8 @@ A render runs two commands:
 1. the *mix*: every audible clip (the video's own sound, music, other audio) trimmed, faded,
    delayed to its place, music ducked under the original sound (``sidechaincompress`` keyed
    by it), summed, written as raw 48 kHz stereo float PCM (:func:`plan_mix`);
-2. the *picture and mux*: clips scaled to fit and padded (never stretched), gaps black,
+2. the *picture and mux*: clips framed as the draft says (``m.fit``: cropped to fill the frame,
+   fitted over a blurred copy of themselves, or fitted with black bands; never stretched), gaps black,
    titles drawn, or a waveform for audio-only drafts; encoded to H.264 yuv420p with the
    loudness-normalised mix as AAC (:func:`plan_render`). When the picture is a single H.264
    source already at the canvas size, its video stream is copied instead.
@@ -31,6 +32,7 @@ __all__ = [
     "Clip",
     "Canvas",
     "fit_inside",
+    "fill_crop",
     "canvas_of",
     "picture_clips",
     "audio_clips",
@@ -54,6 +56,9 @@ DUCK = "threshold=0.0125:ratio=6:attack=20:release=400:makeup=1"
 TITLE_FADE_S = 0.5
 BACKGROUND = "0x10141f"
 WAVE_COLOUR = "0x7fd1c8"
+# The blurred background is blurred at this fraction of the frame's size (cheap), then scaled up.
+BLUR_SCALE = 8
+BLUR_RADIUS = 10  # at that size; under a quarter of its shorter side (boxblur's limit on a 4:2:0 chroma plane)
 # A clip needs at least this much of its source left after the offset.
 _MIN_CLIP_S = 0.05
 _NTSC = {23.976: "24000/1001", 29.97: "30000/1001", 59.94: "60000/1001"}
@@ -61,10 +66,12 @@ _NTSC = {23.976: "24000/1001", 29.97: "30000/1001", 59.94: "60000/1001"}
 
 @dataclass(frozen=True)
 class RenderSource:
-    """A medium the draft names by id: its file and what :func:`probe` found in it."""
+    """A medium the draft names by id: its file and what :func:`probe` found in it; ``focus``, where
+    known, the centre of its motion as fractions of its width and height (for ``fill`` with ``motion``)."""
 
     path: Path
     info: MediaInfo
+    focus: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,8 @@ class Clip:
     fade_in_s: float = 0.0
     fade_out_s: float = 0.0
     duck: bool = False
+    fit: str = "letterbox"
+    focus: str = "center"
 
 
 # -- geometry ----------------------------------------------------------------------------
@@ -108,6 +117,23 @@ def fit_inside(width: int, height: int, sar: tuple[int, int], box_w: int, box_h:
     scale = min(box_w / shown_w, box_h / height)
     out_w, out_h = min(_even(shown_w * scale), box_w), min(_even(height * scale), box_h)
     return out_w, out_h, (box_w - out_w) // 2, (box_h - out_h) // 2
+
+
+def _cover(width: int, height: int, sar: tuple[int, int], box_w: int, box_h: int) -> tuple[int, int]:
+    """Scaled size that covers the box (at least as wide and as tall), square pixels, never stretched."""
+    shown_w = width * sar[0] / sar[1]
+    scale = max(box_w / shown_w, box_h / height)
+    return max(_even(shown_w * scale), box_w), max(_even(height * scale), box_h)
+
+
+def fill_crop(width: int, height: int, sar: tuple[int, int], box_w: int, box_h: int,
+              focus: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int, int, int]:
+    """Scaled size and crop offset ``(w, h, x, y)`` that fill the box: the picture covers it and the
+    box is cut around ``focus`` (fractions of the picture), kept inside the picture."""
+    out_w, out_h = _cover(width, height, sar, box_w, box_h)
+    x = min(max(round(focus[0] * out_w - box_w / 2), 0), out_w - box_w)
+    y = min(max(round(focus[1] * out_h - box_h / 2), 0), out_h - box_h)
+    return out_w, out_h, x, y
 
 
 def canvas_of(draft: Draft, sources: Mapping[str, RenderSource]) -> Canvas:
@@ -140,22 +166,25 @@ def _meta_seconds(meta: Mapping[str, object], key: str, path: str) -> float:
     return value / 1000
 
 
-def _clip(segment: Segment, source: RenderSource, draft_end_s: float, path: str) -> Clip | None:
+def _clip(segment: Segment, source: RenderSource, draft: Draft, path: str) -> Clip | None:
     """The segment as a clip, or None when it starts past its source's end (a gap, not an error)."""
     offset = (segment.offset_ms or 0) / 1000
     if source.info.kind != "image" and offset >= source.info.duration_ms / 1000 - _MIN_CLIP_S:
         return None
     meta = segment.meta or {}
     start = segment.start_ms / 1000
+    fit, focus = draft.fit_of(segment)
     return Clip(
         source=source,
         start_s=start,
-        duration_s=min(segment.duration_ms / 1000, draft_end_s - start),
+        duration_s=min(segment.duration_ms / 1000, draft.duration_ms / 1000 - start),
         offset_s=offset,
         volume=1.0 if segment.volume is None else float(segment.volume),
         fade_in_s=_meta_seconds(meta, "fade_in", path),
         fade_out_s=_meta_seconds(meta, "fade_out", path),
         duck=bool(meta.get("duck")),
+        fit=fit,
+        focus=focus,
     )
 
 
@@ -166,7 +195,7 @@ def _clips(draft: Draft, sources: Mapping[str, RenderSource], track_type: TrackT
         for s_index, segment in enumerate(track.segments if track.type is track_type else ()):
             if segment.source_id and segment.duration_ms > 0 and segment.start_ms / 1000 < end:
                 path = f"t[{t_index}].sg[{s_index}]"
-                clip = _clip(segment, _source(sources, segment, path), end, path)
+                clip = _clip(segment, _source(sources, segment, path), draft, path)
                 clips += [clip] if clip else []
     return sorted(clips, key=lambda clip: clip.start_s)
 
@@ -313,18 +342,48 @@ def plan_mix(draft: Draft, sources: Mapping[str, RenderSource], raw_path: str | 
 
 
 # -- stage 2: picture and mux -----------------------------------------------------------------
-def _picture_chain(index: int, clip: Clip, canvas: Canvas, label: str) -> str:
+def _framing(index: int, clip: Clip, canvas: Canvas, out: str) -> tuple[list[str], list[str]]:
+    """How a picture of another size becomes the frame: the filters of its own chain, and the side
+    chains (the blurred background) that then lead to the label ``out``; none when it needs none."""
     info = clip.source.info
+    size = (info.width or canvas.width, info.height or canvas.height, info.sample_aspect_ratio)
+    if (info.width, info.height, info.sample_aspect_ratio) == (canvas.width, canvas.height, (1, 1)):
+        return [], []
+    w, h, x, y = fit_inside(*size, canvas.width, canvas.height)
+    scaled = [f"scale={w}:{h}:flags=bicubic", "setsar=1"]
+    if (w, h) == (canvas.width, canvas.height):  # the same shape: every fit is the same picture
+        return scaled, []
+    if clip.fit == "letterbox":
+        return scaled + [f"pad={canvas.width}:{canvas.height}:{x}:{y}:color=black"], []
+    if clip.fit == "fill":
+        focus = clip.source.focus if clip.focus == "motion" and clip.source.focus else (0.5, 0.5)
+        cw, ch, cx, cy = fill_crop(*size, canvas.width, canvas.height, focus)
+        return [f"scale={cw}:{ch}:flags=bicubic", "setsar=1", f"crop={canvas.width}:{canvas.height}:{cx}:{cy}"], []
+    # blur: the picture fitted, over a copy that covers the frame, blurred small (cheap) and scaled up
+    small_w, small_h = _even(canvas.width / BLUR_SCALE), _even(canvas.height / BLUR_SCALE)
+    bw, bh = _cover(*size, small_w, small_h)
+    radius = min(BLUR_RADIUS, (min(small_w, small_h) - 1) // 4)
+    blur = f"boxblur={radius}:2," if radius >= 1 else ""
+    fg, bg = f"fg{index}", f"bg{index}"
+    return [f"split=2[{bg}][{fg}]"], [
+        f"[{bg}]scale={bw}:{bh}:flags=fast_bilinear,setsar=1,crop={small_w}:{small_h},"
+        f"{blur}scale={canvas.width}:{canvas.height}:flags=bilinear,setsar=1[{bg}s]",
+        f"[{fg}]" + ",".join(scaled) + f"[{fg}s]",
+        f"[{bg}s][{fg}s]overlay={x}:{y}[{out}]",
+    ]
+
+
+def _picture_chain(index: int, clip: Clip, canvas: Canvas, label: str) -> str:
     steps = ["setpts=PTS-STARTPTS", f"fps={canvas.rate}"]
-    if (info.width, info.height, info.sample_aspect_ratio) != (canvas.width, canvas.height, (1, 1)):
-        w, h, x, y = fit_inside(info.width or canvas.width, info.height or canvas.height,
-                                info.sample_aspect_ratio, canvas.width, canvas.height)
-        steps += [f"scale={w}:{h}:flags=bicubic", "setsar=1", f"pad={canvas.width}:{canvas.height}:{x}:{y}:color=black"]
+    framing, side = _framing(index, clip, canvas, f"{label}framed")
     d = _seconds(clip.duration_s)
     # A source shorter than its segment holds its last frame rather than ending the picture.
-    steps += ["setsar=1", "format=yuv420p", f"tpad=stop_mode=clone:stop_duration={d}", f"trim=duration={d}",
-              "setpts=PTS-STARTPTS"]
-    return f"[{index}:V:0]" + ",".join(steps) + f"[{label}]"
+    tail = ["setsar=1", "format=yuv420p", f"tpad=stop_mode=clone:stop_duration={d}", f"trim=duration={d}",
+            "setpts=PTS-STARTPTS"]
+    if not side:
+        return f"[{index}:V:0]" + ",".join(steps + framing + tail) + f"[{label}]"
+    return ";".join([f"[{index}:V:0]" + ",".join(steps + framing), *side,
+                     f"[{label}framed]" + ",".join(tail) + f"[{label}]"])
 
 
 def _black(canvas: Canvas, seconds: float, label: str) -> str:

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -23,6 +24,7 @@ from ._graph import (
     can_copy_video,
     canvas_of,
     plan_mix,
+    picture_clips,
     plan_render,
     text_overlays,
 )
@@ -104,6 +106,19 @@ def _raw_mix(draft: Draft, sources: Mapping[str, RenderSource], work: Path, dura
     return raw
 
 
+def _with_motion(draft: Draft, sources: Mapping[str, RenderSource]) -> Mapping[str, RenderSource]:
+    """The sources, with the centre of motion found for each video a ``fill`` crop follows."""
+    from ._motion import motion_focus
+
+    wanted = {clip.source.path for clip in picture_clips(draft, sources)
+              if clip.fit == "fill" and clip.focus == "motion" and clip.source.info.kind == "video"
+              and clip.source.focus is None}
+    if not wanted:
+        return sources
+    return {key: replace(source, focus=motion_focus(source.path)) if source.path in wanted else source
+            for key, source in sources.items()}
+
+
 def _check(cancel: threading.Event | None) -> None:
     """Between the stages: RenderCancelled once ``cancel`` is set (ffmpeg itself watches it while it runs)."""
     if cancel is not None and cancel.is_set():
@@ -128,6 +143,7 @@ def render_draft(
     if quality not in QUALITY:
         raise ValueError(f"quality must be one of {', '.join(QUALITY)}, got {quality!r}")
     out_path, canvas = Path(out_path), canvas_of(draft, sources)
+    sources = _with_motion(draft, sources)
     font = find_font() if text_overlays(draft, sources) else None
     out_path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_path.parent))

@@ -185,12 +185,16 @@ async def credits(request: Request, engine: Engine) -> dict[str, Any]:
 
 
 def _media_item(engine: Engine, row: dict[str, Any]) -> dict[str, Any]:
-    return {
+    item = {
         "id": row["id"], "name": row["name"], "kind": row["kind"], "duration_ms": row["duration_ms"],
         "width": row["width"], "height": row["height"], "fps": row["fps"], "has_audio": bool(row["has_audio"]),
         "size_bytes": row["size_bytes"],
         "url": f"/api/files/media/{row['id']}?k={engine.store.file_key('media', row['id'])}",
     }
+    cuts = engine.agent.known_cuts(row) if row["kind"] == "video" else None
+    if cuts is not None:  # an engine extension: only once the analysis is done, never a guess
+        item["scene_cuts_ms"] = [round(time_s * 1000) for time_s, _ in cuts]
+    return item
 
 
 def _generated_item(engine: Engine, row: dict[str, Any]) -> dict[str, Any]:
