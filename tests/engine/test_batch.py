@@ -54,6 +54,15 @@ def test_one_item_makes_a_video_with_its_music_and_title(clips, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["one.mp4"]  # no work file left beside it
 
 
+def test_an_item_may_ask_for_a_frame_and_gets_it_as_the_agent_frames_it(clips, tmp_path):
+    result = make_video(BatchItem(str(clips[0]), "upbeat pop, make it 9:16", "tall.mp4"), tmp_path, quality="low")
+    assert result.error is None, result.error
+    info = probe(result.output)
+    assert (info.width, info.height) == (1080, 1920)
+    wanted = plan_item("upbeat pop, make it 9:16 and letterbox it", CLIP)
+    assert [call.name for call in wanted.edits] == ["set_aspect", "set_fit"]
+
+
 def test_a_bad_item_fails_alone_and_says_why(tmp_path):
     folder = tmp_path / "clips"
     folder.mkdir()

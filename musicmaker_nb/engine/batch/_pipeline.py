@@ -30,7 +30,7 @@ __all__ = ["make_video", "plan_item", "ItemPlan", "BATCH_TOOLS"]
 
 # What an instruction may ask of a batch item; the rest (undo, volume of another clip...) needs
 # a conversation, and an item that asks for it fails with a sentence that says so.
-BATCH_TOOLS = ("generate_music", "add_title", "add_text", "set_aspect", "duck_music", "fade_music")
+BATCH_TOOLS = ("generate_music", "add_title", "add_text", "set_aspect", "set_fit", "duck_music", "fade_music")
 _CLIP_ID, _MUSIC_ID = "clip", "music"
 
 
@@ -61,7 +61,9 @@ def plan_item(instruction: str, clip: Clip, seed: int | None = None) -> ItemPlan
     return ItemPlan(str(chosen["prompt"]), seed if seed is not None else chosen.get("seed"), rest)
 
 
-def _apply(draft: Draft, call: ToolCall) -> Draft:
+def _apply(draft: Draft, call: ToolCall, clip_shape: tuple[int, int] | None) -> Draft:
+    """One edit, as the engine's agent makes it (a new frame of another shape than the clip gets
+    a blurred background unless the instruction says how to frame it)."""
     args = call.args
     if call.name == "add_title":
         return draft.with_title(args["text"], start_ms=args.get("start_ms", 0), duration_ms=args.get("duration_ms", 3000))
@@ -69,7 +71,13 @@ def _apply(draft: Draft, call: ToolCall) -> Draft:
         return edits.add_text(draft, args["text"], start_ms=args.get("start_ms", 0),
                               duration_ms=args.get("duration_ms", 3000))
     if call.name == "set_aspect":
-        return draft.with_canvas(args["width"], args["height"])
+        new = draft.with_canvas(args["width"], args["height"])
+        other_shape = clip_shape is not None and clip_shape[0] * new.height != clip_shape[1] * new.width
+        if other_shape and not args.get("fit_said") and "fit" not in (draft.meta or {}):
+            new = new.with_fit("blur")
+        return new
+    if call.name == "set_fit":
+        return edits.set_fit(draft, args["fit"], focus=args.get("focus"))
     if call.name == "duck_music":
         return edits.duck_music(draft, args["enabled"])
     if call.name == "fade_music":
@@ -107,8 +115,9 @@ def make_video(item: BatchItem, out_dir: str | os.PathLike[str], *, quality: str
             draft = edits.put_music(draft, _MUSIC_ID, start_ms=0, duration_ms=draft.duration_ms,
                                     label=", ".join(music.describe().split(", ")[:3]),
                                     meta={"prompt": wanted.prompt, "plan": {"seed": music.seed, "style": music.style}})
+            shape = (info.display_width, info.height) if info.display_width and info.height else None
             for call in wanted.edits:
-                draft = _apply(draft, call)
+                draft = _apply(draft, call, shape)
             sources = {_CLIP_ID: RenderSource(clip_path, info), _MUSIC_ID: RenderSource(wav, probe(wav))}
             place = output_place(out_dir, item.output)
             with stored_output(place, work) as target:
