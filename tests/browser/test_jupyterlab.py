@@ -71,10 +71,28 @@ def wait_until_up(url: str, server: subprocess.Popen, deadline_s: float = 60) ->
 def lab(tmp_path):
     """A JupyterLab server on loopback serving a notebook that runs the app; yields (base URL, token,
     the notebook's folder)."""
+    yield from _lab(tmp_path, CELLS)
+
+
+# A long notebook: the app at the top, a long output under it, and a last cell that starts a job
+# in the app once "Run All" has taken the view to the bottom.
+FAR_BELOW_CELLS = (
+    "import musicmaker_nb as mm\nsession = mm.connect()\napp = session.app()\napp",
+    "for line in range(300):\n    print('a long output between the app and the last cell', line)",
+    "import time\ntime.sleep(10)\napp.prompt.generate('add calm piano music')",
+)
+
+
+@pytest.fixture
+def far_lab(tmp_path):
+    yield from _lab(tmp_path, FAR_BELOW_CELLS)
+
+
+def _lab(tmp_path, cells):
     pytest.importorskip("jupyterlab", reason="pip install jupyterlab to run the JupyterLab check")
     work = tmp_path / "work"
     work.mkdir()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in CELLS])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, work / "check.ipynb")
     port, token = free_port(), secrets.token_hex(16)
@@ -152,4 +170,25 @@ def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(bro
     page.wait_for_function(f"document.querySelector('.mm-player video').currentSrc != {json.dumps(before)} && "
                            "document.querySelector('.mm-player video').readyState >= 1", timeout=120_000)
     assert json.loads(sent.read_text())["bytes"] == 0
+    page.close()
+
+
+@pytest.mark.slow
+def test_after_run_all_the_app_that_starts_working_comes_on_screen(browser, far_lab):
+    base, token, _ = far_lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/check.ipynb?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    page.get_by_role("menuitem", name="Run").first.click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    in_view = ("(() => { const app = document.querySelector('.mm-app'); if (!app) return null;"
+               " const box = app.getBoundingClientRect(); return box.bottom > 0 && box.top < window.innerHeight; })()")
+    page.wait_for_selector(".mm-app", timeout=120_000)
+    page.wait_for_function("document.querySelectorAll('.jp-OutputArea-output pre').length > 0", timeout=60_000)
+    # as a person reading on: the notebook scrolled to its end, far below the app
+    page.evaluate("document.querySelectorAll('.jp-WindowedPanel-outer, .jp-Notebook').forEach("
+                  "panel => { panel.scrollTop = panel.scrollHeight; })")
+    page.wait_for_function(f"{in_view} === false", timeout=10_000)
+    page.wait_for_function(in_view, timeout=60_000)  # the app's job started: the app came back on screen
     page.close()
