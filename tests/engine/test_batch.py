@@ -128,11 +128,18 @@ def test_a_worker_killed_mid_task_does_not_lose_the_item(clips, tmp_path, dask_c
 @pytest.mark.slow
 def test_a_shared_engine_renders_on_the_cluster_and_survives_a_lost_worker(clips, tmp_path, dask_client,
                                                                            start_engine, new_caller):
-    """serve --dask-scheduler: the engine's jobs stay in its store; the render runs on a worker,
-    which writes into the shared home; a worker killed mid-render costs a re-run, not the job."""
+    """serve --dask-scheduler: the engine's jobs stay in its store; the music is composed and the
+    render runs on the workers, which write into the shared home; a worker killed mid-render costs
+    a re-run, not the job."""
     running = start_engine(home=tmp_path / "home", dask_scheduler=dask_client.scheduler.address)
     student = new_caller(running)
     media_id = student.upload(clips[2]).json()["data"]["media"][0]["id"]
+    from distributed import get_task_stream
+
+    with get_task_stream(client=dask_client) as composed:  # the music is composed on the cluster, too
+        events, _, answer = student.say("add calm piano music")
+    assert answer.status_code == 200 and student.state()["generated_media"]
+    assert any(str(task["key"]).startswith("generate-") for task in composed.data), composed.data
     draft = {"d": 3000, "m": {"w": 1920, "h": 1080, "fps": 30},
              "t": [{"tt": 0, "m": {"name": "Video"}, "sg": [{"src": media_id, "s": 0, "d": 3000, "o": 0}]},
                    {"tt": 7, "m": {"name": "Title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "On the cluster"}}]}]}

@@ -155,8 +155,10 @@ class _Step:
 class AgentRunner:
     """Runs interpretations against one engine's store."""
 
-    def __init__(self, store: Store, config: EngineConfig) -> None:
+    def __init__(self, store: Store, config: EngineConfig, *, cluster: Any = None) -> None:
+        """``cluster``: a ``distributed.Client`` to compose on (None: threads of this process)."""
         self.store, self.config = store, config
+        self._cluster = cluster
         # Scene cuts by content hash: found once, in the background from the upload on.
         self._cuts: dict[str, _Cuts] = {}
         self._cuts_lock = threading.Lock()
@@ -284,17 +286,17 @@ class AgentRunner:
         meanwhile with the cuts the keyframes already give (found in a few tenths of a second); when
         the full analysis agrees, or changes nothing but the cut list the plan keeps, that piece is the
         answer. Most clips are one shot, or were cut by an encoder that marks its cuts with keyframes."""
-        from ...music import generate, plan
+        from ...music import plan
 
         guess = None
         if not self._scene_cuts_known(draft):
             quick = self._cuts_between(draft, start, end, scenes="quick")
             guessed_plan = plan(prompt, duration_s, seed=seed, cuts=quick)
-            guess = (guessed_plan, self._speculation.submit(generate, guessed_plan))
+            guess = (guessed_plan, self._speculation.submit(self._generate, guessed_plan))
         music = plan(prompt, duration_s, seed=seed, cuts=self._cuts_between(draft, start, end))
         if guess is not None and _same_music(guess[0], music):
             return music, guess[1].result()
-        return music, generate(music)
+        return music, self._generate(music)
 
     def _scene_cuts_known(self, draft: Draft) -> bool:
         return all(self._cuts_of(media).full.done() for media in self._videos(draft))
@@ -404,10 +406,13 @@ class AgentRunner:
             raise
         self.store.settle_credits(session["token"], cost, spent=charge["spent"])
 
-    @staticmethod
-    def _generate(music: Any) -> Any:
+    def _generate(self, music: Any) -> Any:
+        """The audio of a plan: here, or as a task on the cluster (the same function; the same
+        plan gives the same samples anywhere)."""
         from ...music import generate
 
+        if self._cluster is not None:
+            return self._cluster.submit(generate, music, pure=False).result()
         return generate(music)
 
     def _tool_undo(self, session: dict[str, Any], draft: Draft, lang: str) -> _Outcome:

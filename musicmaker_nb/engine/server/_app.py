@@ -42,6 +42,7 @@ from ..store._uploads import Received, media_record, receive_multipart, suffix_f
 from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
 from ._bodies import BodyStream, chat_message, read_json
 from ._identity import IdentifyEngine
+from ._cluster import connect_cluster
 from ._jobs import RenderQueue, draft_sources
 from ._load import ChatTimes
 
@@ -534,8 +535,11 @@ def _lifespan(config: EngineConfig):
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = Store(config.home, quota_bytes=config.quota_bytes)
         store.clean_tmp()
-        queue = RenderQueue(store, config)
-        agent = AgentRunner(store, config)
+        # compose and render on a Dask cluster when one is named; the jobs' records stay here
+        cluster = await anyio.to_thread.run_sync(connect_cluster, config.dask_scheduler) \
+            if config.dask_scheduler else None
+        queue = RenderQueue(store, config, cluster=cluster)
+        agent = AgentRunner(store, config, cluster=cluster)
         app.state.engine = Engine(config, store, queue, agent, RateLimiter(config.rate_per_s, config.rate_burst))
         queue.resume()
         app.state.warm = threading.Event()
@@ -545,6 +549,8 @@ def _lifespan(config: EngineConfig):
             agent.close()
             await anyio.to_thread.run_sync(queue.stop)
             store.close()
+            if cluster is not None:
+                await anyio.to_thread.run_sync(cluster.close)
 
     return lifespan
 

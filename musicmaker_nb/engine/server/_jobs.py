@@ -81,7 +81,8 @@ class QueueLoad:
 class RenderQueue:
     """Runs render jobs of one store on ``config.render_workers`` threads, in a fair order."""
 
-    def __init__(self, store: Store, config: EngineConfig) -> None:
+    def __init__(self, store: Store, config: EngineConfig, *, cluster: Any = None) -> None:
+        """``cluster``: a ``distributed.Client`` to render on (its workers share the store's folder)."""
         self.store, self.config = store, config
         # The lock makes a job's changes of status atomic with this table: a job is rendering
         # exactly while it is here, so a cancel either finds it here or finds its final status.
@@ -94,7 +95,7 @@ class RenderQueue:
         self._waiting = threading.Condition()
         self._speed = RenderSpeed()
         self._done = 0
-        self._cluster = _cluster_client(config.dask_scheduler) if config.dask_scheduler else None
+        self._cluster = cluster
         workers = max(1, config.render_workers)
         if self._cluster is not None:  # a thread per cluster core: each only waits for its remote render
             workers = max(workers, sum(w.get("nthreads", 1) for w in self._cluster.scheduler_info()["workers"].values()))
@@ -144,8 +145,6 @@ class RenderQueue:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join()
-        if self._cluster is not None:
-            self._cluster.close()
 
     def _serve(self) -> None:
         """One worker: take the next job in the fair order, render it, again until the engine stops."""
@@ -312,14 +311,6 @@ class RenderQueue:
 
     def _cleanup(self, render_id: str) -> None:
         self.store.path(f"renders/{render_id}.mp4").unlink(missing_ok=True)
-
-
-def _cluster_client(address: str) -> Any:
-    try:
-        from distributed import Client
-    except ImportError:
-        raise MusicMakerError('rendering on a Dask cluster needs Dask: pip install "musicmaker-nb[dask]"') from None
-    return Client(address, set_as_default=False)
 
 
 def _lower_priority(niceness: int) -> None:
