@@ -152,7 +152,7 @@ def test_the_timeline_object_is_a_picture_with_its_table_at_hand():
     assert timeline.to_frame().equals(timeline.frame)
     assert len(timeline) == 4 and list(timeline.columns) == list(draft.to_frame().columns)
     assert list(timeline["label"]) == ["beach.mp4", "", "Uplifting pop", "Summer in Lisbon"]
-    assert repr(timeline).startswith("<1080x1920 · 9:16 · blurred background · 0:20.0 · Timeline (3 tracks)")
+    assert repr(timeline).startswith("<0:20.0 · Timeline (3 tracks, 1080x1920 9:16, blurred background): ")
     assert "\n" not in repr(timeline)
     markup = timeline._repr_html_()
     assert markup.count("<svg") == 2 and "<script" not in markup and "@container" in markup

@@ -63,11 +63,11 @@ class Timeline:
         return music.sections if music else ()
 
     def summary(self) -> str:
-        """``1080x1920 · 9:16 · 0:20.0 · Timeline (2 tracks): 1. Video: …``."""
+        """``0:20.0 · Timeline (2 tracks, 1080x1920 9:16, blurred background): 1. Video: …`` (the
+        draft's own summary names the frame and its fit)."""
         if self.draft is None:
             return "Timeline (0 tracks): empty (upload a clip to begin)"
-        bits = [self.facts.frame_text, clock(self.facts.duration_s), self.draft.summary()]
-        return " · ".join(bit for bit in bits if bit)
+        return f"{clock(self.facts.duration_s)} · {self.draft.summary()}"
 
     def svg(self, *, width: int = DEFAULT_WIDTH, playhead_s: float | None = None,
             thumbnails: Mapping[str, str] | None = None) -> str:
