@@ -133,7 +133,7 @@ class VariantGrid(w.VBox):
         self.music_players = [MediaFile(root=self.root, kind="audio", layout=w.Layout(display="none"))
                               for _ in self.variants]
         self.figures = [w.HTML(notice_html("generating...")) for _ in self.variants]
-        self.pictures = [w.HTML(layout=w.Layout(width="100%")) for _ in self.variants]
+        self.pictures = [w.HTML(layout=w.Layout(width="100%", margin="0")) for _ in self.variants]
         self.marks = [w.HTML() for _ in self.variants]
         self.use_buttons = [w.Button(description="use this one", icon="check", disabled=True,
                                      layout=w.Layout(width="auto")) for _ in self.variants]

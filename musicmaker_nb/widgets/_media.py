@@ -85,6 +85,8 @@ class MediaFile(anywidget.AnyWidget):
     .mm-media { width: 100%; max-width: 100%; box-sizing: border-box; }
     .mm-media .mm-media-element { display: block; width: 100%; max-width: 100%; height: auto; }
     .mm-media audio.mm-media-element { min-height: 2.5em; }
+    /* a 9:16 video at a column's full width would be taller than the screen: keep it in view */
+    .mm-media video.mm-media-element { max-height: 70vh; object-fit: contain; background: #000; }
     .mm-media .mm-media-note { font-size: 0.9em; color: #666; }
     """
     src = t.Unicode("").tag(sync=True)

@@ -91,7 +91,7 @@ class TimelineView(w.VBox):
         self.session = session
         self.width = width
         self.canvas = TimelineCanvas()
-        self.music = w.HTML(layout=w.Layout(display="none", width="100%"))
+        self.music = w.HTML(layout=w.Layout(display="none", width="100%", margin="0"))  # no margin past 100 %
         self.table = w.HTML(timeline_html(session.draft))
         self.details = w.Accordion([self.table], titles=("Table (one row per segment)",), selected_index=None)
         self._thumbnails = Thumbnails() if thumbnails else None

@@ -116,7 +116,8 @@ def test_the_app_renders_in_chromium(browser, serve, app_site, tmp_path, width):
     assert video.evaluate("v => v.duration") == pytest.approx(6, abs=0.3)
     assert video.evaluate("v => [v.videoWidth, v.videoHeight]") == [540, 960]  # a light 9:16 preview
     assert page.evaluate(WIDER_THAN_ITS_CONTAINER) == []
-    assert page.evaluate(OUTSIDE_THE_APP) == []  # nothing clipped at the app's right edge
+    outside = page.evaluate(OUTSIDE_THE_APP)
+    assert outside == [], "\n".join(outside)  # nothing clipped at the app's right edge
     assert problems == []
 
     # MUSICMAKER_SCREENSHOT=notebooks/images/app.png refreshes the README's pictures (app.png, app_1000.png)
