@@ -1,6 +1,6 @@
 """``musicmaker bench engine``: the engine's media path measured against bare ffmpeg, same run.
 
-Parts (``--parts``, all by default):
+Parts (``--parts``; all but ``class`` by default):
 
 * ``media``: a 30 s 1080p H.264 clip (testsrc2 + speech-like sound) gets music mixed in
   (video copied) and then a title (re-encoded), each timed against the equivalent bare ffmpeg
@@ -11,6 +11,9 @@ Parts (``--parts``, all by default):
   each with the first reply after the upload timed on its own.
 * ``upload``: a ~200 MB upload to an engine in its own process, its memory sampled throughout.
 * ``sessions``: 20 sessions on one shared engine export at once; each output must be its own.
+* ``class``: a class on one engine (``--clients``, 30 by default, with their own 30 s 720p clips):
+  completion, chat p50/p95, chats while the others' exports wait against the idle engine, the
+  fairness order, and throughput against the old all-at-once engine (see ``bench_class``).
 
 Prints a table, then the figures as JSON (also written to ``--json``).
 """
@@ -43,7 +46,8 @@ from ..engine.media._scenes import keyframe_cuts, scene_cuts
 
 __all__ = ["main", "Row", "format_table", "bare_mix_args", "bare_title_args"]
 
-PARTS = ("media", "e2e", "upload", "sessions")
+PARTS = ("media", "e2e", "upload", "sessions", "class")
+DEFAULT_PARTS = ("media", "e2e", "upload", "sessions")  # the class takes a quarter of an hour on 2 cores
 SPEECH_LIKE = ("anoisesrc=color=pink:amplitude=0.5:sample_rate=48000,highpass=f=300,lowpass=f=3400,"
                "volume='if(lt(mod(t,1),0.6),1,0)':eval=frame")
 # A soft major chord with a slow tremolo: stands in for generated music in the ffmpeg-only part.
@@ -421,14 +425,23 @@ def _plain(docstring: str) -> str:
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="musicmaker bench engine", description=_plain(__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, from {', '.join(PARTS)}")
+    parser.add_argument("--parts", default=",".join(DEFAULT_PARTS),
+                        help=f"comma-separated, from {', '.join(PARTS)} (default: {','.join(DEFAULT_PARTS)})")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the 1080p test clip (30)")
     parser.add_argument("--upload-mb", type=float, default=199.0, help="size of the big upload in MiB (199)")
     parser.add_argument("--sessions", type=int, default=20, help="sessions exporting at once (20)")
+    parser.add_argument("--clients", type=int, default=30, help="students in the class part (30)")
+    parser.add_argument("--class-seconds", type=float, default=30.0, help="length of each student's 720p clip (30)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per timed case; the best counts (1)")
     parser.add_argument("--work", help="folder for test media and outputs (kept); default a temporary one")
     parser.add_argument("--json", help="also write the JSON figures to this file")
     return parser.parse_args(list(argv))
+
+
+def _class_rows(work: Path, clients: int, seconds: float) -> list[Row]:
+    from .bench_class import class_rows  # it builds on this module's engine process and rows
+
+    return class_rows(work, clients, seconds)
 
 
 def _run_part(name: str, action: Callable[[], list[Row]]) -> list[Row]:
@@ -452,6 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "e2e": lambda: _e2e_part(work, args.seconds),
         "upload": lambda: [_upload_row(work, args.upload_mb)],
         "sessions": lambda: [_sessions_row(work, args.sessions)],
+        "class": lambda: _class_rows(work, args.clients, args.class_seconds),
     }
     rows: list[Row] = []
     try:
