@@ -276,11 +276,13 @@ def serve(argv: Sequence[str]) -> int:
                         help="let URL uploads fetch from loopback and private addresses")
     parser.add_argument("--quota-mb", type=float, help="most megabytes the engine may keep in its data directory")
     parser.add_argument("--workers", type=int,
-                        help="render workers (default: one less than the cores, so chat always has one)")
+                        help="render workers (default: one less than the cores, two on 2 cores; they run niced)")
     parser.add_argument("--max-queued", type=int,
                         help="exports one token may have waiting (default 10); past it, a clear refusal")
     parser.add_argument("--nice", type=int,
                         help="CPU niceness of the renders, 0 to 19 (default 10: chat and previews come first)")
+    parser.add_argument("--credits", type=int,
+                        help="credits a new anonymous token gets (default 100; a piece of music costs 10)")
     parser.add_argument("--dask-scheduler", metavar="ADDRESS",
                         help="render on this Dask cluster's workers (they must see --home's folder at the same "
                              "path); needs pip install \"musicmaker-nb[dask]\"")
@@ -300,6 +302,10 @@ def serve(argv: Sequence[str]) -> int:
         settings["render_niceness"] = args.nice
     if args.dask_scheduler:
         settings["dask_scheduler"] = args.dask_scheduler
+    if args.credits is not None:
+        if args.credits < 0:
+            parser.error(f"--credits must be 0 or more, got {args.credits}")
+        settings["initial_credits"] = args.credits
     config = make_config(args.home, allow_private_urls=args.allow_private_urls, **settings)
     print(f"Music Maker engine on http://{args.host}:{args.port} (data in {config.home}); Ctrl-C stops it.",
           file=sys.stderr, flush=True)

@@ -136,14 +136,16 @@ def _fairness_run(engine: _EngineProcess, clip: Path, out: Path) -> dict[str, An
             session.close()
 
 
-def class_rows(work: Path, clients: int = 30, seconds: float = 30.0, *, compare: bool = True) -> list[Row]:
+def class_rows(work: Path, clients: int = 30, seconds: float = 30.0, *, compare: bool = True,
+               workers: int | None = None) -> list[Row]:
+    """``workers``: the engine's render workers (None: its default)."""
     folder = work / "class"
     folder.mkdir(parents=True, exist_ok=True)
     clips = [scene_clip(folder / f"student_{n:02d}.mp4", n, seconds, size="1280x720") for n in range(clients)]
     probe_clip = scene_clip(folder / "probe.mp4", 99, 10.0, size="1280x720")
     short = scene_clip(folder / "short.mp4", 7, 5.0, size="1280x720")
 
-    engine = _EngineProcess(work / "home_class")
+    engine = _EngineProcess(work / "home_class", workers=workers)
     try:
         run = _class_run(engine, clips, probe_clip, folder)
         fair = _fairness_run(engine, short, folder)

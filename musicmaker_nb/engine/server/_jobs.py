@@ -1,8 +1,9 @@
 """Render jobs: a queue in SQLite, worker threads that take them in a fair order.
 
-Renders are the heavy, patient work: their workers leave one core to chat (the agent, composing,
-scene cuts, previews), their ffmpeg runs at a lower CPU priority, and they are taken round-robin
-between tokens (``_fairness``), so one person's ten exports never queue in front of everyone.
+Renders are the heavy, patient work: their workers leave a core to chat (the agent, composing,
+scene cuts, previews) where cores are spare, their ffmpeg runs at a lower CPU priority, and they
+are taken in a fair order between tokens (``_fairness``), so one person's ten exports never queue
+in front of everyone.
 
 A job is ``queued`` -> ``rendering`` -> ``completed`` | ``failed``, or ``cancelled`` when the
 person cancels it while it is queued or rendering. When the engine stops, a running job is put
