@@ -116,6 +116,15 @@ def test_the_app_renders_in_chromium(browser, serve, app_site, tmp_path, width):
     assert video.evaluate("v => v.duration") == pytest.approx(6, abs=0.3)
     assert video.evaluate("v => [v.videoWidth, v.videoHeight]") == [540, 960]  # a light 9:16 preview
     assert page.evaluate(WIDER_THAN_ITS_CONTAINER) == []
+    # wrapped text reads at a normal line spacing (not ipywidgets' 28 px line box); suggestions are
+    # whole, with a tooltip; no emoji where a browser may have no emoji font
+    hint = page.locator(".mm-upload small").first
+    lines = hint.evaluate("e => e.getClientRects().length")
+    assert lines >= 2 and hint.evaluate("e => e.getBoundingClientRect().height") / lines < 22
+    for button in page.locator(".mm-suggestion").all():
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth + 1 && b.scrollHeight <= b.clientHeight + 1")
+        assert button.get_attribute("title", timeout=5_000).startswith("Click to put this prompt")
+    assert "⏳" not in page.locator(".mm-app").inner_text()
     outside = page.evaluate(OUTSIDE_THE_APP)
     assert outside == [], "\n".join(outside)  # nothing clipped at the app's right edge
     assert problems == []
