@@ -117,15 +117,21 @@ def _lab(tmp_path, cells):
             server.wait()
 
 
-@pytest.mark.slow
-def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(browser, lab):
-    base, token, work = lab
+def run_all(browser, base: str, token: str):
+    """The notebook open in JupyterLab at 1400x1000, once its kernel is ready, with Run All clicked."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/check.ipynb?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)  # the kernel is ready
     page.get_by_role("menuitem", name="Run").first.click()
     page.get_by_text("Run All Cells", exact=True).click()
+    return page
+
+
+@pytest.mark.slow
+def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(browser, lab):
+    base, token, work = lab
+    page = run_all(browser, base, token)
 
     page.wait_for_selector(".mm-export a.mm-download", timeout=240_000)
     page.wait_for_function("document.querySelector('.mm-player video')?.readyState >= 1", timeout=60_000)
@@ -176,12 +182,7 @@ def test_in_jupyterlab_the_player_and_the_download_use_the_servers_files_url(bro
 @pytest.mark.slow
 def test_after_run_all_the_app_that_starts_working_comes_on_screen(browser, far_lab):
     base, token, _ = far_lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/lab/tree/check.ipynb?token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
-    page.get_by_role("menuitem", name="Run").first.click()
-    page.get_by_text("Run All Cells", exact=True).click()
+    page = run_all(browser, base, token)
     in_view = ("(() => { const app = document.querySelector('.mm-app'); if (!app) return null;"
                " const box = app.getBoundingClientRect(); return box.bottom > 0 && box.top < window.innerHeight; })()")
     page.wait_for_selector(".mm-app", timeout=120_000)
