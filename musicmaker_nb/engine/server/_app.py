@@ -40,7 +40,7 @@ from ..store._downloads import fetch_url
 from ..store._store import Store, is_disk_full, new_id, storage_full_error, valid_id
 from ..store._uploads import Received, media_record, receive_multipart, suffix_for
 from ._auth import RateLimiter, attribution_problem, bearer_token, check_token
-from ._bodies import BodyStream, chat_message, read_json
+from ._bodies import BodyStream, chat_message, drain, read_json
 from ._identity import IdentifyEngine
 from ._cluster import connect_cluster
 from ._jobs import RenderQueue, draft_sources
@@ -229,8 +229,12 @@ async def upload(request: Request, engine: Engine) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "")
     limit = engine.config.max_upload_bytes
     if content_type.startswith("multipart/form-data"):
-        received = await receive_multipart(content_type, BodyStream(request, engine.config.body_stall_s),
-                                           engine.store, limit)
+        body = BodyStream(request, engine.config.body_stall_s)
+        try:
+            received = await receive_multipart(content_type, body, engine.store, limit)
+        except EngineError:
+            await drain(body)  # read on a little, so that a client still sending hears the refusal
+            raise
     elif content_type.startswith("application/json"):
         received = await _download_all(await _json(request), engine)
     else:

@@ -37,7 +37,6 @@ __all__ = [
     "too_large_error",
 ]
 
-_DRAIN_BYTES = 32 * 1024 * 1024  # read (and drop) this much more after a refusal so the client sees the answer
 _MAX_PART_HEADER_BYTES = 16 * 1024  # the headers of one part, all together
 _MAX_FIELD_BYTES = MAX_JSON_BODY_BYTES  # the parts that are not files (ignored, but counted), all together
 _SUFFIX_BY_FORMAT = {
@@ -191,7 +190,8 @@ async def receive_multipart(content_type: str, stream: AsyncIterable[bytes], sto
     """Stream a multipart body to temporary files; 4002 as soon as one file passes ``limit``.
 
     On any error (a malformed or truncated body, a limit, a stalled or vanished client: whatever
-    ``stream`` raises) every temporary file of the body is removed before the error goes on."""
+    ``stream`` raises) every temporary file of the body is removed before the error goes on; the
+    caller reads on after a refusal (``server._bodies.drain``), so the client hears it."""
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if not boundary:
@@ -200,10 +200,6 @@ async def receive_multipart(content_type: str, stream: AsyncIterable[bytes], sto
     receiver = _MultipartReceiver(store, limit, room)
     try:
         await _parse(MultipartParser(boundary, receiver.callbacks()), receiver, stream)
-    except EngineError:
-        receiver.discard()
-        await _drain(stream)
-        raise
     except BaseException:
         receiver.discard()
         raise
@@ -223,19 +219,6 @@ async def _parse(parser: MultipartParser, receiver: _MultipartReceiver, stream: 
         raise EngineError(Code.INVALID_REQUEST, "the multipart body ended before its closing boundary")
     if not receiver.received:
         raise EngineError(Code.UNSUPPORTED_FILE_TYPE, "the upload held no file: send it as multipart field 'files'")
-
-
-async def _drain(stream: AsyncIterable[bytes]) -> None:
-    """Read on a little after a refusal, so that the client is still listening for the answer;
-    a stalled or vanished client ends it (the answer is the first error)."""
-    drained = 0
-    try:
-        async for chunk in stream:
-            drained += len(chunk)
-            if drained > _DRAIN_BYTES:
-                return
-    except Exception:  # noqa: BLE001 - the refusal being answered matters, not why the drain ended
-        return
 
 
 # -- after probing ------------------------------------------------------------------------
