@@ -88,6 +88,14 @@ def attacked(witness_engine: Witness) -> Iterator[Witness]:
     witness_engine.check()
 
 
+@pytest.fixture
+def attacker(attacked: Witness) -> Iterator[Caller]:
+    """A caller of its own (token and session) against the module's engine; closed afterwards."""
+    caller = attacked.caller_for()
+    yield caller
+    caller.close()
+
+
 def envelope(answer: httpx.Response) -> tuple[int, int, str]:
     """(HTTP status, code, message) of an answer that must be the JSON envelope, never a traceback."""
     assert answer.headers.get("content-type", "").startswith("application/json"), answer.text[:300]

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from musicmaker_nb.engine.agent import AgentContext, interpret
 from musicmaker_nb.engine.agent._interpret import Clip
 
-from .conftest import Witness
 
 CONTEXT = AgentContext(clips=(Clip("med_1", "trip.mp4", "video", 30000.0),), has_music=True, music_segments=1,
                        last_prompt="upbeat pop")
@@ -75,13 +74,6 @@ STRANGE = [
     pytest.param("\ud800 add music \udfff", id="lone-surrogates"),
     pytest.param("“" * 3000 + "a“" * 400, id="unclosed-quotes"),
 ]
-
-
-@pytest.fixture
-def attacker(attacked: Witness) -> Iterator[Any]:
-    caller = attacked.caller_for()
-    yield caller
-    caller.close()
 
 
 def say(caller: Any, message: str) -> tuple[int, str, list[str]]:

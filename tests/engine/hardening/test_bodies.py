@@ -77,13 +77,6 @@ def no_temp_files_left(witness: Witness, within_s: float = 5.0) -> bool:
     return temp_files(witness) == []
 
 
-@pytest.fixture
-def attacker(attacked: Witness) -> Iterator[Caller]:
-    caller = attacked.caller_for()
-    yield caller
-    caller.close()
-
-
 def post_json(caller: Caller, path: str, raw: bytes) -> httpx.Response:
     return caller.http.post(path, content=raw, headers={"Content-Type": "application/json"})
 

@@ -4,7 +4,7 @@ Each is refused with 422 naming the offending path before any job exists; the wi
 from __future__ import annotations
 
 import pathlib
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -16,13 +16,6 @@ from .conftest import ExpectCode, Witness
 
 RENDER = "/api/render/proxy/lambda"
 HOUR = 3_600_000
-
-
-@pytest.fixture
-def attacker(attacked: Witness) -> Iterator[Caller]:
-    caller = attacked.caller_for()
-    yield caller
-    caller.close()
 
 
 def render(caller: Caller, draft: Any, render_id: str = "render_hardening_1") -> Any:

@@ -6,7 +6,7 @@ route for (a slash inside an id) is 404 with code 404."""
 from __future__ import annotations
 
 import urllib.parse
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -17,13 +17,6 @@ from .test_bodies import head_of, raw_request
 
 RENDER = "/api/render/proxy/lambda"
 LONG = "r" * 5000
-
-
-@pytest.fixture
-def attacker(attacked: Witness) -> Iterator[Caller]:
-    caller = attacked.caller_for()
-    yield caller
-    caller.close()
 
 
 def raw_get(witness: Witness, caller: Caller, path: str) -> httpx.Response:

@@ -8,14 +8,14 @@ import struct
 import subprocess
 import sys
 import zlib
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from musicmaker_nb.engine.media._probe import MAX_PIXELS, TooManyPixelsError, pixels_refused, probe
 
 from ..conftest import ffmpeg, package_env
-from .conftest import ExpectCode, Witness
+from .conftest import ExpectCode
 
 
 def png(path: pathlib.Path, width: int, height: int, *, whole: bool = True) -> pathlib.Path:
@@ -43,13 +43,6 @@ def bombs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pathlib.Path]:
     ffmpeg("-f", "lavfi", "-i", "color=c=black:size=8000x8000:rate=2:duration=1", "-c:v", "mjpeg", str(folder / "frames.avi"))
     made["frames.avi"] = folder / "frames.avi"
     return made
-
-
-@pytest.fixture
-def attacker(attacked: Witness) -> Iterator[Any]:
-    caller = attacked.caller_for()
-    yield caller
-    caller.close()
 
 
 @pytest.mark.parametrize("name", ["huge.png", "forged.png", "wide.jpg", "big.gif", "frames.avi"])

@@ -68,13 +68,6 @@ def url_upload(caller: Any, *urls: str) -> httpx.Response:
                             json={"urls": list(urls), "source_type": "url"})
 
 
-@pytest.fixture
-def attacker(attacked: Witness) -> Iterator[Any]:
-    caller = attacked.caller_for()
-    yield caller
-    caller.close()
-
-
 # -- through the engine ------------------------------------------------------------------------------
 @pytest.mark.parametrize("url", UNREADABLE)
 def test_a_url_that_cannot_be_read_is_422(attacker: Any, expect: ExpectCode, url: str) -> None:
