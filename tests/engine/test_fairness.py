@@ -27,6 +27,7 @@ def test_all_queued_at_once_they_alternate_and_keep_their_own_order():
     queue = owners_in_line([("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1"), ("b", "b2"), ("c", "c1")])
     assert queue.order() == ["a1", "b1", "c1", "a2", "b2", "a3"]
     assert queue.count("a") == 3 and queue.count("nobody") == 0
+    assert queue.jobs_of("a") == ["a1", "a2", "a3"] and queue.jobs_of("nobody") == []
 
 
 def test_a_newcomer_goes_next_but_banks_no_turns():

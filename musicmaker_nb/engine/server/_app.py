@@ -413,19 +413,26 @@ async def start_render(request: Request, engine: Engine) -> dict[str, Any]:
         if existing is not None and existing["session_id"] == session["id"] and \
                 json.loads(existing["draft"]) == draft.to_dict():
             return existing  # the same export sent twice: one job
+        _check_room_in_line(engine, caller["token"])
         chosen = render_id if render_id and existing is None else new_id("render")
         return store.add_render(chosen, session["id"], caller["token"], draft.to_dict(), quality)
 
-    waiting = engine.queue.waiting_for(caller["token"])
-    if waiting >= engine.config.max_queued_renders and not (render_id and store.render(render_id)):
-        first = min((wait.starts_in_s for job, wait in engine.queue.waits().items()), default=30.0)
-        raise EngineError(Code.RATE_LIMITED, (
-            f"you have {waiting} exports waiting already, the most one person may queue on this shared engine: "
-            "wait for one to start (or cancel one), then export again"), retry_after=max(1.0, min(first, 60.0)))
     row = await anyio.to_thread.run_sync(create)
     if row["status"] == "queued":
         await anyio.to_thread.run_sync(engine.queue.submit, row["id"])
     return {"id": row["id"], "status": row["status"]}
+
+
+def _check_room_in_line(engine: Engine, token: str) -> None:
+    """429 past the exports one token may have waiting; Retry-After is when its first one should start."""
+    waiting = engine.queue.waiting_for(token)
+    if waiting < engine.config.max_queued_renders:
+        return
+    first = engine.queue.next_start_for(token)
+    raise EngineError(Code.RATE_LIMITED, (
+        f"you have {waiting} exports waiting already, the most one person may queue on this shared engine: "
+        "wait for one to start (or cancel one), then export again"),
+        retry_after=max(1.0, min(first if first is not None else 30.0, 60.0)))
 
 
 @_endpoint

@@ -67,6 +67,10 @@ class FairQueue:
     def count(self, owner: str) -> int:
         return len(self._lanes.get(owner, ()))
 
+    def jobs_of(self, owner: str) -> list[str]:
+        """The owner's waiting jobs, in their own order."""
+        return [job for _, job in self._lanes.get(owner, ())]
+
     def order(self) -> list[str]:
         """Every queued job in the order :meth:`take` would hand them out."""
         copy = FairQueue()

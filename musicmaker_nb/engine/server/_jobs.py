@@ -174,6 +174,13 @@ class RenderQueue:
         waits = estimate_waits(running_left, lengths, len(self._threads))
         return dict(zip(order, waits))
 
+    def next_start_for(self, token: str) -> float | None:
+        """When the first of this token's waiting renders should start, in seconds; None if none waits."""
+        with self._waiting:
+            mine = self._line.jobs_of(token)
+        waits = self.waits()
+        return min((waits[job].starts_in_s for job in mine if job in waits), default=None)
+
     def ends_in(self, render_id: str) -> float | None:
         """The estimated seconds left of a running job."""
         with self._lock:
