@@ -256,17 +256,18 @@ async def _generate(
             session = await type(aio).create(aio.client, backend=aio.backend, records=records)
             await session.upload(clip)
             reply = await session.say(variant.message)
-            music_id = music_source(session.draft)
-            if music_id is None:
+            draft = session.draft
+            music_id = music_source(draft)
+            if draft is None or music_id is None:
                 raise MusicMakerError(f"No music came back. The backend said: {reply.text}")
             item = next((item for item in session.generated_media if item.get("id") == music_id), {"id": music_id})
             _from_generated(variant, item)
             target = work_dir(grid.root, "variants") / f"variant_{index + 1}_{session.session_id[:12]}.mp4"
-            frame = preview_frame(session.draft.width, session.draft.height)
+            frame = preview_frame(draft.width, draft.height)
             if frame is None:
                 variant.preview = await session.export(target, quality=quality, warn_without_music=False)
             else:  # a light preview, as the player's: small frame, the music at full quality
-                light = session.draft.with_canvas(*frame)
+                light = draft.with_canvas(*frame)
                 variant.preview = await session.client.export(session.session_id, light, target, quality=quality)
             variant.music = await _music_alone(session, item, target)
             variant.picture = await _music_picture(variant.music, item)

@@ -71,8 +71,9 @@ def _apply(draft: Draft, call: ToolCall, clip_shape: tuple[int, int] | None) -> 
         return edits.add_text(draft, args["text"], start_ms=args.get("start_ms", 0),
                               duration_ms=args.get("duration_ms", 3000))
     if call.name == "set_aspect":
-        new = draft.with_canvas(args["width"], args["height"])
-        other_shape = clip_shape is not None and clip_shape[0] * new.height != clip_shape[1] * new.width
+        width, height = int(args["width"]), int(args["height"])
+        new = draft.with_canvas(width, height)
+        other_shape = clip_shape is not None and clip_shape[0] * height != clip_shape[1] * width
         if other_shape and not args.get("fit_said") and "fit" not in (draft.meta or {}):
             new = new.with_fit("blur")
         return new
