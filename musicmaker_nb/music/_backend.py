@@ -10,6 +10,7 @@ import numpy as np
 
 from ._audio import Audio
 from ._master import master
+from ._memory import keep_freed_memory
 from ._mix import MIXES, mix
 from ._plan import MusicPlan, validate
 from ._score import Score, compose
@@ -33,6 +34,7 @@ class ProceduralBackend:
 
     def __init__(self, soundfont: str | os.PathLike[str] | None = None) -> None:
         self.soundfont = resolve_soundfont(soundfont)
+        keep_freed_memory()  # a piece's buffers serve the next one (see ``_memory``)
 
     def generate(self, plan: MusicPlan) -> Audio:
         score, mixed = self.mixdown(plan)

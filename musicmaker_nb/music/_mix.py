@@ -36,6 +36,7 @@ __all__ = ["Mix", "MIXES", "mix", "LOW_ROLES"]
 LOW_ROLES = ("bass", "kick", "timpani")  # the parts that own the low end: never high-passed
 _MIX_RMS_DB = -20.0  # the level the bus is brought to before its compressor
 _SEND_DIVISOR = 3  # the sends run at a third of the sample rate (see the module's docstring)
+_CONTROL = 32  # samples per step of the bus compressor's gain (0.7 ms at 44.1 kHz)
 _REVOLUTION_S = 1.8  # a record at 33 1/3 rpm: its crackle comes round again
 # Where each part sits in the balance, in LU against the melody, and how far a part may stray
 # from it before it is brought back. The SoundFont's balance is mostly kept (it is how its
@@ -154,84 +155,96 @@ def mix(stems: dict[str, np.ndarray], score: Score, preset: Mix, *, beat_s: floa
     expression["kick"] = expression.get("drums", ())
     pump = _pump(score.kicks, length, rate, preset.pump, beat_s) if preset.pump and score.kicks else None
     buses: dict[str, np.ndarray] = {}
-    reverb_send = np.zeros((length, 2), dtype=np.float32) if preset.room > 0 else None
-    echo_send = np.zeros((length, 2), dtype=np.float32) if preset.echoes else None
-    scratch = np.empty((length, 2), dtype=np.float32)
+    frames = length // _SEND_DIVISOR
+    reverb_send = np.zeros((2, frames), dtype=np.float32) if preset.room > 0 else None
+    echo_send = np.zeros((2, frames), dtype=np.float32) if preset.echoes else None
     balance = _balance(stems, rate)
     for role, stem in stems.items():
-        placed = _shape(stem, expression.get(role, ()), balance.get(role, 0.0) + preset.levels.get(role, 0.0), rate)
+        # everything but the kick breathes with the pump, the bass most of all
+        placed = _shape(stem, expression.get(role, ()), balance.get(role, 0.0) + preset.levels.get(role, 0.0),
+                        rate, pump if role != "kick" else None)
         if role in preset.doubles:
             _double(placed, round(preset.doubles[role] * rate / 1000))
-        if pump is not None and role != "kick":  # everything breathes around the kick, the bass most of all
-            _scale(placed, pump)
         for send, level in ((reverb_send, preset.sends.get(role, 0.0)), (echo_send, preset.echoes.get(role, 0.0))):
             if send is not None and level:
-                np.multiply(placed, np.float32(level), out=scratch)  # no new 10 MB buffer per part and send
-                send += scratch
+                _send(placed, send, level)
         bus = role if role in preset.chorus or role in preset.drive else "low" if role in LOW_ROLES else "high"
         if bus in buses:
             buses[bus] += placed
         else:
             buses[bus] = placed
-    out = np.zeros((length, 2), dtype=np.float32)
-    for name, signal in buses.items():
-        out += _treat(signal, name, preset, rate)
+    treated = [_treat(signal, name, preset, rate) for name, signal in buses.items()]
+    out = treated[0]
+    for signal in treated[1:]:
+        out += signal
     returns = _returns(reverb_send, echo_send, preset, beat_s, rate // _SEND_DIVISOR)
     if returns is not None:
-        out += _upsample(returns, length)
+        _add_upsampled(out, returns)
     return _finish(out, preset, rate, seed)
 
 
 def _returns(reverb_send: np.ndarray | None, echo_send: np.ndarray | None, preset: Mix, beat_s: float,
              rate: int) -> np.ndarray | None:
-    """The wet returns of the sends, at the sends' reduced rate, channels first: the echo (a
-    dotted-eighth delay), which also feeds the reverb, and the reverb."""
+    """The wet returns of the sends (2, m), at the sends' reduced rate: the echo (a dotted-eighth
+    delay), which also feeds the reverb, and the reverb."""
     wet = None
-    reverb_in = _downsample(reverb_send) if reverb_send is not None else None
     if echo_send is not None:
         echo = pb.Pedalboard([pb.HighpassFilter(preset.highpass_hz), pb.Delay(
             delay_seconds=min(0.75 * beat_s, 1.5), feedback=0.35, mix=1.0)])
-        wet = echo(_downsample(echo_send), rate)
-        if reverb_in is not None:
-            reverb_in += wet * np.float32(0.5)
-    if reverb_in is not None:
+        wet = echo(echo_send, rate)
+        if reverb_send is not None:
+            reverb_send += wet * np.float32(0.5)
+    if reverb_send is not None:
         # high-passed on its way in, as a send is: a sample's DC or rumble would otherwise circle
         # the reverb's feedback and come back as a wall of sub-bass
         reverb = pb.Pedalboard([pb.HighpassFilter(max(preset.highpass_hz, 80.0)), pb.Reverb(
             room_size=preset.room, damping=preset.damping, wet_level=1.0, dry_level=0.0, width=1.0)])
-        tail = reverb(reverb_in, rate)
+        tail = reverb(reverb_send, rate)
         wet = tail if wet is None else wet + tail
     return wet
 
 
-def _downsample(send: np.ndarray) -> np.ndarray:
-    """(n, 2) -> (2, n / _SEND_DIVISOR): each run of samples averaged, channels first."""
-    frames = len(send) // _SEND_DIVISOR
-    runs = send[: frames * _SEND_DIVISOR].reshape(frames, _SEND_DIVISOR, 2)
-    out = runs[:, 0, :].copy()
-    for j in range(1, _SEND_DIVISOR):
-        out += runs[:, j, :]
-    out *= np.float32(1.0 / _SEND_DIVISOR)
-    return np.ascontiguousarray(out.T)
+def _send(placed: np.ndarray, send: np.ndarray, level: float) -> None:
+    """``placed`` (n, 2) at ``level`` added to ``send`` (2, n / _SEND_DIVISOR), each run of
+    samples averaged, read straight from the part (no full-rate copy)."""
+    frames = send.shape[1]
+    runs = placed[: frames * _SEND_DIVISOR].reshape(frames, 2 * _SEND_DIVISOR)  # left, right, left, ...
+    for channel in range(2):
+        total = runs[:, channel] + runs[:, channel + 2]
+        for phase in range(2, _SEND_DIVISOR):
+            total += runs[:, channel + 2 * phase]
+        total *= np.float32(level / _SEND_DIVISOR)
+        send[channel] += total
 
 
-def _upsample(wet: np.ndarray, length: int) -> np.ndarray:
-    """(2, m) at the sends' rate -> (length, 2) at full rate, by linear interpolation."""
-    out = np.zeros((length, 2), dtype=np.float32)
-    ramp = np.arange(_SEND_DIVISOR, dtype=np.float32) / np.float32(_SEND_DIVISOR)
-    for channel, samples in enumerate(wet):
-        following = np.append(samples[1:], samples[-1:])
-        between = (samples[:, None] + (following - samples)[:, None] * ramp).reshape(-1)
-        out[: len(between), channel] = between
-    return out
+def _add_upsampled(out: np.ndarray, wet: np.ndarray) -> None:
+    """``wet`` (2, m) at the sends' rate added to ``out`` (n, 2) at full rate, linearly
+    interpolated between its samples, in strides (no full-rate copy)."""
+    frames = min(wet.shape[1], len(out) // _SEND_DIVISOR)
+    for channel, samples in enumerate(wet[:, :frames]):
+        step = np.append(samples[1:], samples[-1:]) - samples
+        for phase in range(_SEND_DIVISOR):
+            target = out[phase: phase + frames * _SEND_DIVISOR: _SEND_DIVISOR, channel]
+            target += samples
+            if phase:
+                target += step * np.float32(phase / _SEND_DIVISOR)
 
 
-def _shape(stem: np.ndarray, expression: tuple[tuple[float, float], ...], level_db: float, rate: int) -> np.ndarray:
-    """``stem`` at its level and with its expression curve, in place (its pan was set as it was synthesised)."""
-    if level_db:
-        stem *= np.float32(10 ** (level_db / 20))
-    if expression:
-        _scale(stem, _curve(expression, len(stem), rate))
+def _shape(stem: np.ndarray, expression: tuple[tuple[float, float], ...], level_db: float, rate: int,
+           pump: np.ndarray | None = None) -> np.ndarray:
+    """``stem`` at its level, with its expression curve and the pump, in place and in one pass
+    (its pan was set as it was synthesised)."""
+    level = np.float32(10 ** (level_db / 20))
+    if not expression and pump is None:
+        if level != 1:
+            stem *= level
+        return stem
+    gain = _curve(expression, len(stem), rate) if expression else np.ones(len(stem), dtype=np.float32)
+    if pump is not None:
+        gain *= pump
+    if level != 1:
+        gain *= level
+    _scale(stem, gain)
     return stem
 
 
@@ -312,21 +325,19 @@ def _finish(out: np.ndarray, preset: Mix, rate: int, seed: int) -> np.ndarray:
     rms = float(np.sqrt(flat @ flat / max(1, len(flat))))
     if rms > 0:  # a known level, so that the compressor's threshold means the same in every piece
         out *= np.float32(10 ** (_MIX_RMS_DB / 20) / rms)
-    chain: list[pb.Plugin] = []
     if preset.lofi:
         # worn tape: a slow pitch wobble (a chorus heard only through its modulated copy), less top end
-        chain += [pb.Chorus(rate_hz=0.55, depth=0.12 * preset.lofi, centre_delay_ms=4.0, feedback=0.0, mix=1.0),
-                  pb.LowpassFilter(9000 - 4000 * preset.lofi), pb.Bitcrush(bit_depth=14 - 3 * preset.lofi)]
+        out = pb.Pedalboard([
+            pb.Chorus(rate_hz=0.55, depth=0.12 * preset.lofi, centre_delay_ms=4.0, feedback=0.0, mix=1.0),
+            pb.LowpassFilter(9000 - 4000 * preset.lofi), pb.Bitcrush(bit_depth=14 - 3 * preset.lofi)])(out, rate)
     # Every mix is compressed: gently at its peaks (a struck note in an ambient piece would
     # otherwise leave the master limiter six decibels to take off), harder as glue for the
-    # styles that are produced that way.
-    chain.append(pb.Compressor(threshold_db=_MIX_RMS_DB + 10.0 - 8.0 * preset.glue, ratio=2.0 + 2.0 * preset.glue,
-                               attack_ms=8.0, release_ms=150.0))
-    # and the drum hits that pass the compressor's attack are caught here, a little above where
-    # the master's limiter will want them: it then has a few peaks to take, not hundreds
-    chain.append(pb.Limiter(threshold_db=_MIX_RMS_DB + preset.peak_room_db, release_ms=60.0))
-    if chain:
-        out = pb.Pedalboard(chain)(out, rate)
+    # styles that are produced that way; and the drum hits that pass the compressor's attack are
+    # caught by a limiter a little above where the master's limiter will want them: it then has
+    # a few peaks to take, not hundreds.
+    _dynamics(out, [pb.Compressor(threshold_db=_MIX_RMS_DB + 10.0 - 8.0 * preset.glue, ratio=2.0 + 2.0 * preset.glue,
+                                  attack_ms=8.0, release_ms=150.0),
+                    pb.Limiter(threshold_db=_MIX_RMS_DB + preset.peak_room_db, release_ms=60.0)], rate)
     if preset.warmth:
         # tape saturation: the tanh curve of pedalboard's Distortion, in place and without its
         # cost (which goes on oversampling that a gentle curve at the bus's level does not need)
@@ -337,6 +348,28 @@ def _finish(out: np.ndarray, preset: Mix, rate: int, seed: int) -> np.ndarray:
     if preset.lofi:
         out += _crackle(len(out), rate, preset.lofi, seed, float(np.sqrt(np.mean(np.square(out)))))
     return out
+
+
+def _dynamics(out: np.ndarray, chain: list[pb.Plugin], rate: int) -> None:
+    """``out`` (n, 2) through pedalboard's compressor and limiter ``chain``, in place, with the
+    gain worked out at a control rate: the chain is run on the peak level of every few samples
+    (both channels: linked, so the image holds still) and the gain it gives that level is spread
+    over the samples. A compressor's gain moves over milliseconds, so nothing is lost, and the
+    chain runs on a thirty-second of the samples. The limiter's own last step, a clip at full
+    scale, is kept on the samples."""
+    whole = len(out) // _CONTROL
+    blocks = out[: whole * _CONTROL].reshape(whole, 2 * _CONTROL)
+    level = np.maximum(blocks.max(axis=1), -blocks.min(axis=1))
+    if whole * _CONTROL < len(out):
+        level = np.append(level, np.abs(out[whole * _CONTROL:]).max())
+    np.maximum(level, np.float32(1e-9), out=level)
+    gain = pb.Pedalboard(chain)(level[None, :], rate / _CONTROL)[0] / level
+    following = np.append(gain[1:], gain[-1])
+    ramp = np.arange(_CONTROL, dtype=np.float32) / np.float32(_CONTROL)
+    # each block's gain glides to the next one's, so a rising level is met a block early
+    per_sample = (gain[:, None] + (following - gain)[:, None] * ramp).reshape(-1)[: len(out)]
+    _scale(out, per_sample)
+    np.clip(out, -1.0, 1.0, out=out)
 
 
 def _crackle(length: int, rate: int, amount: float, seed: int, level: float) -> np.ndarray:

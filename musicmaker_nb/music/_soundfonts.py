@@ -26,6 +26,7 @@ __all__ = [
     "default_folders",
     "find_soundfonts",
     "rank_bank",
+    "read_preset_chunks",
     "resolve_soundfont",
 ]
 
@@ -126,28 +127,41 @@ def _gm_gaps(presets: set[tuple[int, int]]) -> str:
 
 # -- I/O: reading headers, listing folders ---------------------------------------------------------
 def _presets(f: BinaryIO) -> set[tuple[int, int]]:
-    """The (bank, program) pairs of the preset table, found by seeking over the sample data."""
+    """The (bank, program) pairs of the preset table."""
+    table = read_preset_chunks(f, only=(b"phdr",)).get(b"phdr")
+    if table is None:
+        raise ValueError("damaged: no preset headers")
+    rows = [_PRESET.unpack_from(table, i) for i in range(0, len(table) - _PRESET.size, _PRESET.size)]
+    return {(bank, program) for _, program, bank in rows}  # the last record only ends the list
+
+
+def read_preset_chunks(f: BinaryIO, only: tuple[bytes, ...] | None = None) -> dict[bytes, bytes]:
+    """The sub-chunks of the ``pdta`` list (preset, instrument and sample tables) by name, found
+    by seeking over the sample data; ``only`` names the ones to read."""
     f.seek(12)
     while (head := f.read(12)) and len(head) == 12:
         kind, size, form = head[:4], int.from_bytes(head[4:8], "little"), head[8:12]
         if kind == b"LIST" and form == b"pdta":
-            return _preset_table(f, size - 4)
+            return _sub_chunks(f, size - 4, only)
         f.seek(f.tell() - 4 + size)
         peek = f.read(4)  # RIFF pads odd chunks to even; the sf3 converters often do not
         f.seek(-len(peek) + (size % 2 == 1 and len(peek) == 4 and peek != b"LIST"), os.SEEK_CUR)
     raise ValueError("damaged: no preset table")
 
 
-def _preset_table(f: BinaryIO, length: int) -> set[tuple[int, int]]:
-    end = f.tell() + length
+_TABLE_LIMIT = 1 << 26  # a damaged size field must not make us read gigabytes
+
+
+def _sub_chunks(f: BinaryIO, length: int, only: tuple[bytes, ...] | None) -> dict[bytes, bytes]:
+    end, chunks = f.tell() + length, {}
     while f.tell() + 8 <= end:
         kind, size = f.read(4), int.from_bytes(f.read(4), "little")
-        if kind == b"phdr":
-            data = f.read(min(size, _PRESET.size * 65536))
-            rows = [_PRESET.unpack_from(data, i) for i in range(0, len(data) - _PRESET.size, _PRESET.size)]
-            return {(bank, program) for _, program, bank in rows}  # the last record only ends the list
-        f.seek(size + size % 2, os.SEEK_CUR)
-    raise ValueError("damaged: no preset headers")
+        if only is None or kind in only:
+            chunks[kind] = f.read(min(size, _TABLE_LIMIT))
+            f.seek(size - len(chunks[kind]) + size % 2, os.SEEK_CUR)
+        else:
+            f.seek(size + size % 2, os.SEEK_CUR)
+    return chunks
 
 
 @functools.lru_cache(maxsize=128)

@@ -14,6 +14,7 @@ from typing import Mapping
 import numpy as np
 
 from ._grooves import KICKS
+from ._layers import LayerTable, layer_table
 from ._score import Part, Score
 from ._soundfonts import SOUNDFONT_ENV, resolve_soundfont
 
@@ -61,10 +62,10 @@ def render_stems(score: Score, soundfont: Path, parts: tuple[Part, ...] | None =
     each role (-1 left .. 1 right, constant power) as it is synthesised, which costs nothing.
 
     SoundFont voices do not interact (no voice stealing below 256 voices, channel settings fixed),
-    so a part is the sum of its notes. Each distinct note (channel, pitch, velocity, length) is
-    synthesised once with its release tail and added wherever it recurs: music repeats, and
-    adding a cached note costs far less than synthesising it again. Notes heard once are added
-    straight from a reused scratch buffer and never copied.
+    so a part is the sum of its notes. Each distinct note (channel, pitch, velocity layer, length)
+    is synthesised once with its release tail and added, scaled to its velocity, wherever it
+    recurs: music repeats, and adding a cached note costs far less than synthesising it again.
+    Notes heard once are added straight from a reused scratch buffer and never copied.
     """
     parts = score.parts if parts is None else parts
     synth = _clone(soundfont)
@@ -75,25 +76,70 @@ def render_stems(score: Score, soundfont: Path, parts: tuple[Part, ...] | None =
             synth.channel_midi_control(channel, 7, part.volume)
             synth.channel_midi_control(channel, 10, round(64 + 63 * float((pans or {}).get(part.role, 0.0))))
     length = _length(score)
+    layers = layer_table(soundfont)
     scratch = np.empty((_SCRATCH_S * SAMPLE_RATE, 2), dtype=np.float32)
     stems: dict[str, np.ndarray] = {}
     for part in parts:
-        notes = _notes(part, length)
-        uses = Counter(key for _, key in notes)
-        cache: dict[tuple[int, int, int, int, bool], np.ndarray] = {}
-        for start, key in notes:
-            wave = cache.get(key)
+        notes = _shared(_notes(part, length), part, layers, synth)
+        uses = Counter(key for _, _, key in notes)
+        cache: dict[tuple[int, int, int, int, bool], tuple[np.ndarray, int]] = {}
+        for start, velocity, key in notes:
+            wave, reference = cache.get(key) or (None, velocity)
             if wave is None:
-                wave = _synthesise(synth, scratch, *key)
+                channel, pitch, _, size, choke = key
+                wave = _synthesise(synth, scratch, channel, pitch, velocity, size, choke)
                 if uses[key] > 1:
-                    wave = cache[key] = wave.copy()
+                    cache[key] = (wave := wave.copy()), velocity
             role = "kick" if part.is_drum and key[1] in KICKS else part.role  # the kick joins the bass's bus
             out = stems.get(role)
             if out is None:
                 out = stems[role] = np.zeros((length, 2), dtype=np.float32)
             stop = min(length, start + len(wave))
-            out[start:stop] += wave[: stop - start]
+            if velocity == reference:
+                out[start:stop] += wave[: stop - start]
+            else:  # the same note at another velocity of its layer: the same sound, scaled
+                out[start:stop] += wave[: stop - start] * np.float32(velocity / reference)
     return stems
+
+
+def _shared(notes: list[tuple[int, tuple[int, int, int, int, bool]]], part: Part, layers: LayerTable,
+            synth) -> list[tuple[int, int, tuple[int, int, int, int, bool]]]:
+    """(start, velocity, rendering key) per note: notes whose key is equal sound alike but for
+    loudness, so one rendering serves them all. The key holds the note's velocity layer where the
+    synthesiser scales that layer exactly, else the velocity itself."""
+    shared = []
+    for start, (channel, pitch, velocity, size, choke) in notes:
+        layer = layers.layer(part.program, part.is_drum, pitch, velocity)
+        if layer < 0 or not _proportional(layers, synth, channel, part, pitch, velocity, layer):
+            layer = 1000 + velocity  # a rendering of its own velocity
+        shared.append((start, velocity, (channel, pitch, layer, size, choke)))
+    return shared
+
+
+_PROBE = 4096  # the first 93 ms of a note: its attack, where a velocity that shapes the sound shows
+_PROPORTIONAL = 1e-4  # -80 dB: what is left of the loud note once the quiet one, scaled, is taken away
+
+
+def _proportional(layers: LayerTable, synth, channel: int, part: Part, pitch: int, velocity: int, layer: int) -> bool:
+    """Whether the synthesiser plays the velocities of this layer as one sound at different
+    levels, heard once per bank, preset, key and layer by playing the layer's two ends."""
+    found = layers.proportional.get(known := (part.program, part.is_drum, pitch, layer))
+    if found is None:
+        low, high = layers.bounds(part.program, part.is_drum, pitch, velocity)
+        quiet, loud = (_held(synth, channel, pitch, v) for v in (low, high))
+        residual = loud - quiet * np.float32(high / low)
+        found = layers.proportional[known] = bool(
+            np.sqrt(np.mean(np.square(residual))) <= _PROPORTIONAL * np.sqrt(np.mean(np.square(loud))))
+    return found
+
+
+def _held(synth, channel: int, pitch: int, velocity: int) -> np.ndarray:
+    wave = np.empty((_PROBE, 2), dtype=np.float32)
+    synth.channel_note_on(channel, pitch, velocity / 127.0)
+    synth.render(wave)
+    synth.channel_sounds_off(channel)
+    synth.render(np.empty((_TAIL_CHUNK, 2), dtype=np.float32))
+    return wave
 
 
 def _length(score: Score) -> int:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pedalboard as pb
 import pyloudnorm
 import pytest
 from scipy import signal
 
 from musicmaker_nb.music import MusicPlan, generate, plan, resolve_soundfont
-from musicmaker_nb.music._mix import MIXES, Mix, _balance, _double, mix
+from musicmaker_nb.music._mix import MIXES, Mix, _add_upsampled, _balance, _double, _dynamics, _send, mix
 from musicmaker_nb.music._score import Score, compose
 from musicmaker_nb.music._styles import STYLES
 from musicmaker_nb.music._synth import SAMPLE_RATE, render_stems
@@ -182,3 +183,53 @@ def test_lofi_adds_a_noise_floor_where_the_music_is_silent():
     assert _db(_rms(lofi[gap])) > -80.0  # hiss and crackle
     assert _db(_rms(lofi[gap]) / _rms(lofi)) < -25.0  # a floor, far under the music
     assert not generate(same_without_tape).samples[gap].any()
+
+
+# -- the sends, read in strides, and the dynamics, worked out at a control rate ---------------------
+def test_a_send_is_each_run_of_three_samples_averaged_at_its_level():
+    rng = np.random.default_rng(4)
+    placed = rng.standard_normal((3001, 2)).astype(np.float32)
+    send = np.ones((2, 1000), dtype=np.float32)
+    _send(placed, send, 0.6)
+    expected = 1.0 + 0.6 * placed[:3000].reshape(1000, 3, 2).mean(axis=1).T
+    assert np.allclose(send, expected, atol=1e-5)
+
+
+def test_returns_come_back_to_full_rate_linearly_interpolated():
+    wet = np.array([[0.0, 3.0, 6.0], [1.0, 1.0, -2.0]], dtype=np.float32)
+    out = np.zeros((10, 2), dtype=np.float32)
+    _add_upsampled(out, wet)
+    assert np.allclose(out[:9, 0], [0, 1, 2, 3, 4, 5, 6, 6, 6])
+    assert np.allclose(out[:9, 1], [1, 1, 1, 1, 0, -1, -2, -2, -2])
+    assert (out[9] == 0).all()  # past the last whole run: nothing
+
+
+def test_the_bus_dynamics_tame_a_loud_burst_and_leave_a_quiet_passage_alone():
+    rng = np.random.default_rng(5)
+    quiet = 0.01 * rng.standard_normal((RATE, 2)).astype(np.float32)
+    loud = 0.9 * rng.standard_normal((RATE // 2, 2)).astype(np.float32)
+    out = np.concatenate([quiet, loud, quiet])
+    before = out.copy()
+    _dynamics(out, [pb.Compressor(threshold_db=-20, ratio=4, attack_ms=5, release_ms=100),
+                    pb.Limiter(threshold_db=-6, release_ms=60)], RATE)
+    assert np.isfinite(out).all() and np.abs(out).max() <= 1.0
+    burst = slice(RATE + RATE // 10, RATE + RATE // 2)
+    assert _rms(out[burst]) < 0.5 * _rms(before[burst])  # compressed
+    gain = out[:, 0] / np.where(np.abs(before[:, 0]) > 1e-3, before[:, 0], np.nan)
+    # quiet: under both thresholds, one steady gain (the limiter's make-up) and nothing else
+    steady = gain[: RATE // 2]
+    assert np.nanmax(steady) / np.nanmin(steady) < 1.001
+    assert np.nanmin(gain[burst]) < 0.2 * np.nanmin(steady)
+    # and it glides over a block: even into the burst (a tenth of the gain in one block) no
+    # sample-to-sample step takes more than a quarter of it
+    assert np.nanmax(np.abs(np.diff(gain)) / gain[1:]) < 0.25
+
+
+def test_the_mixer_keeps_freed_buffers_unless_told_not_to():
+    import subprocess
+    import sys
+
+    code = "from musicmaker_nb.music._memory import keep_freed_memory; print(keep_freed_memory())"
+    kept = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "MUSICMAKER_KEEP_MEMORY": "0"})
+    assert kept.stdout.strip() == "False"
