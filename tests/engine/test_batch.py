@@ -78,12 +78,42 @@ def test_a_bad_item_fails_alone_and_says_why(tmp_path):
 
 @pytest.fixture(scope="module")
 def dask_client():
-    distributed = pytest.importorskip("distributed", reason='Dask is the [dask] extra: pip install "musicmaker-nb[dask]"')
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
-    client = distributed.Client(cluster)
+    pytest.importorskip("distributed", reason='Dask is the [dask] extra: pip install "musicmaker-nb[dask]"')
+    from musicmaker_nb.engine.batch._dask import local_cluster
+    from musicmaker_nb.music._soundfonts import _bundled
+
+    # the workers start before any test's own environment: they are given the tests' SoundFont
+    # here, or they would play the best bank installed on the machine
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MUSICMAKER_SOUNDFONT", str(_bundled()))
+        client = local_cluster(2)  # as mm.batch(cluster="local") makes it: each worker on a core of its own
     yield client
+    cluster = client.cluster
     client.close()
     cluster.close()
+
+
+def test_local_workers_take_the_cores_in_turn():
+    pytest.importorskip("distributed")
+    from musicmaker_nb.engine.batch._cores import core_of
+
+    assert [core_of(name, [2, 5]) for name in (0, 1, 2, "3")] == [2, 5, 2, 5]
+    assert core_of("tcp://10.0.0.1:3456", [0, 1]) is None and core_of(0, []) is None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="pinning needs Linux and two cores")
+def test_each_local_worker_and_what_it_starts_keep_to_a_core_of_their_own(dask_client):
+    def cores_here_and_in_a_child() -> tuple[list[int], str]:
+        import subprocess
+
+        child = subprocess.run(["grep", "Cpus_allowed_list", "/proc/self/status"], capture_output=True, text=True)
+        return sorted(os.sched_getaffinity(0)), child.stdout.split()[-1]
+
+    seen = dask_client.run(cores_here_and_in_a_child)
+    assert sorted(cores[0] for cores, _ in seen.values()) == sorted(os.sched_getaffinity(0))[:2]
+    assert all(len(cores) == 1 and child == str(cores[0]) for cores, child in seen.values())
 
 
 @pytest.mark.slow

@@ -1,9 +1,10 @@
 """``run_batch``: every item's pipeline as one task on a Dask cluster, or here, one after another.
 
 The cluster is the user's: a ``distributed.Client``, a scheduler address, or ``"local"`` for a
-``LocalCluster`` of single-threaded worker processes on this machine (each pipeline already
-runs ffmpeg and the synthesiser flat out, so one thread per process is the right size). A
-worker lost mid-task is Dask's to handle: the scheduler runs the task again elsewhere.
+``LocalCluster`` of single-threaded worker processes on this machine, one per core, each held to
+its own core (Linux): an item's ffmpeg runs start threads for every core they see, and with one
+per core they would all fight over all of them. A worker lost mid-task is Dask's to handle: the
+scheduler runs the task again elsewhere.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ._pipeline import make_video
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["run_batch", "results_frame", "FRAME_COLUMNS"]
+__all__ = ["run_batch", "results_frame", "local_cluster", "FRAME_COLUMNS"]
 
 FRAME_COLUMNS = ["source", "prompt", "output", "description", "seconds", "error", "music_sha256"]
 _RETRIES = 2  # beside Dask's own re-run of tasks whose worker died
@@ -33,18 +34,30 @@ def results_frame(results: Iterable[BatchResult]) -> pandas.DataFrame:
                             columns=FRAME_COLUMNS)
 
 
+def local_cluster(workers: int | None = None) -> Any:
+    """A client of a new ``LocalCluster`` here: ``workers`` single-threaded processes (default:
+    one per core, at most 8), each kept to its own core. Closing the client's cluster is the
+    caller's (``client.cluster.close()``)."""
+    from distributed import Client, LocalCluster
+
+    from ._cores import OneCoreEach
+
+    count = workers or max(1, min(os.cpu_count() or 1, 8))
+    client = Client(LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0"))
+    client.register_plugin(OneCoreEach())
+    return client
+
+
 def _dask_client(cluster: Any) -> tuple[Any, bool]:
     """``(client, ours)``: ``ours`` when this call made the client and must close it."""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise MusicMakerError('batches on a cluster need Dask: pip install "musicmaker-nb[dask]"') from None
     if isinstance(cluster, Client):
         return cluster, False
     if cluster == "local":
-        workers = max(1, min(os.cpu_count() or 1, 8))
-        local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
-        return Client(local), True
+        return local_cluster(), True
     if isinstance(cluster, str):
         return Client(cluster), True
     if hasattr(cluster, "scheduler_address"):  # a cluster object (LocalCluster, a Kubernetes or SLURM one ...)
