@@ -11,7 +11,7 @@ No dependency on the client, the engine or the widgets.
 
 from ._audio import Audio
 from ._backend import MusicBackend, ProceduralBackend, generate
-from ._edit import EDITS, changes, edit
+from ._edit import EDITS, SWAPPABLE_PARTS, changes, edit
 from ._export import write_midi, write_stems
 from ._fit import CutFit
 from ._master import integrated_loudness, true_peak_db
@@ -26,6 +26,7 @@ __all__ = [
     "edit",
     "changes",
     "EDITS",
+    "SWAPPABLE_PARTS",
     "generate",
     "MusicPlan",
     "Section",

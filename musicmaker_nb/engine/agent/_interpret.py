@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ...music import PromptError, prompt_choices
+from ...music import SWAPPABLE_PARTS, PromptError, prompt_choices
 from ...music._reading import MAX_BPM, MIN_BPM
 from ...protocol import QUOTED, ToolCall
 from ._music import is_new_music, read_edit, read_history
@@ -527,6 +527,12 @@ def _interpret_clause(raw: str, decided: _Decided) -> list[ToolCall]:
     if fits:
         clause = _without_fit_words(clause)
         raw = _without_fit_words(raw)
+    if decided.context.has_music and not decided.calls:
+        # "change the melody to a trumpet", "use a music box for the melody": a part of this music
+        # played on another instrument, though "melody" and "music" read as a request for new music
+        change = read_edit(raw)
+        if change.get("swap", {}).get("from") in SWAPPABLE_PARTS:
+            return [ToolCall("edit_music", change)] + fits
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause)
     generated = _rule_generate(clause, raw, decided) if fresh else []
     decided = decided.planning(generated)

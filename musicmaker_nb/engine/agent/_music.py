@@ -79,6 +79,21 @@ _SWAPS = tuple(_alternatives(pair) for pair in (
     ("用", r"(?P<b>.+?)(?:代替|替换|替代|换掉)(?P<a>.+)$"),
     ("", r"(?<![^把用])(?P<a>[^把用]+?)(?:换成|改成|替换成)(?P<b>.+)$"),  # from the start of a run without 把 or 用
 ))
+# A part named instead of an instrument ("play the melody on a flute", 把旋律换成笛子): its word, and
+# the swaps that name one. Tried before the instrument swaps, whose "from" must be an instrument.
+_PART_WORDS = {"melody": "melody", "lead": "melody", "tune": "melody", "solo": "melody", "theme": "melody",
+               "chords": "chords", "chord": "chords", "harmony": "chords", "pad": "pad", "arpeggio": "arp",
+               "arpeggios": "arp", "arp": "arp", "主旋律": "melody", "旋律": "melody", "和弦": "chords",
+               "琶音": "arp", "铺底": "pad"}
+_PART = r"(?P<part>melody|lead|tune|solo|theme|chords|chord|harmony|pad|arpeggios|arpeggio|arp|主旋律|旋律|和弦|琶音|铺底)"
+_PART_SWAPS = _alternatives(
+    (r"\b(?:play|put|do|have|give)\s+", rf"(?:the\s+|its\s+|that\s+)?{_PART}\s+(?:on|with|by|to)\s+(?P<b>.+)$"),
+    (r"\b(?:change|switch|swap|turn|make)\s+", rf"(?:the\s+|its\s+)?{_PART}\s+(?:to|into|with|for|a|an|on)\s+(?P<b>.+)$"),
+    ("", rf"\b{_PART}\s+(?:on|played on|played by|by)\s+(?P<b>.+)$"),
+    (r"\b(?:use|with|have|want|try)\s+", rf"(?P<b>.+?)\s+(?:for|on|as|playing)\s+(?:the\s+)?{_PART}\b"),
+    ("", rf"把?{_PART}(?:换成|改成|变成|改用|用)(?P<b>.+)$"),
+    ("用", rf"(?P<b>.+?)来?(?:演奏|弹|吹|拉|演绎)?{_PART}"),
+)
 _ADD = _alternatives(
     ("", r"\b(?:add|adding|bring in|include|layer(?: in)?|put in|throw|with more|more|plus|give it|"
          r"put|could use|needs?|use|feature|sprinkle)\s+(?P<x>.+)$"),
@@ -187,6 +202,12 @@ def _edit(clause: str) -> dict[str, Any]:
 
 def _instruments(text: str, out: dict[str, Any]) -> None:
     line = " ".join(text.split())  # one line, as _alternatives needs (what it names is read the same)
+    named_part = _search(_PART_SWAPS, line)
+    if named_part:
+        new = _instrument(named_part.group("b"))
+        if new:
+            out["swap"] = {"from": _PART_WORDS[named_part.group("part")], "to": new}
+            return
     for swap in _SWAPS:
         match = _search(swap, line)
         if match:
