@@ -35,6 +35,32 @@ def test_relative_and_absolute_edits(message: str, change: dict) -> None:
     assert read_edit(message) == change
 
 
+@pytest.mark.parametrize("message, part, instrument", [
+    ("play the melody on flute", "melody", "flute"),
+    ("make the lead a saxophone", "melody", "saxophone"),
+    ("use a music box for the melody", "melody", "music box"),
+    ("change the melody to a trumpet", "melody", "trumpet"),
+    ("melody on violin please", "melody", "violin"),
+    ("put the chords on a harp", "chords", "harp"),
+    ("把旋律换成笛子", "melody", "dizi"),
+    ("用笛子吹旋律", "melody", "dizi"),
+])
+def test_a_part_named_is_played_on_another_instrument_in_this_music(message, part, instrument) -> None:
+    assert calls(message) == [("edit_music", {"swap": {"from": part, "to": instrument}})]
+
+
+def test_a_part_named_in_a_description_of_new_music_stays_in_the_description() -> None:
+    [(name, args)] = calls("add upbeat music with the melody on flute")
+    assert name == "generate_music" and "flute" in args["prompt"]
+    assert calls("make the melody brighter") == [("edit_music", {"brightness": "brighter"})]
+
+
+@pytest.mark.parametrize("message, instrument", [("add a harpsichord", "harpsichord"), ("add clavinet", "clavinet"),
+                                                 ("加点大键琴", "harpsichord"), ("bring in a fretless bass", "fretless bass")])
+def test_instruments_general_midi_has_can_be_asked_for(message, instrument) -> None:
+    assert calls(message) == [("edit_music", {"add": instrument})]
+
+
 def test_a_slow_intro_is_about_the_intro_not_the_tempo() -> None:
     assert calls("the intro drags, cut it shorter") == [("edit_music", {"intro": "shorter"})]
     assert read_edit("the whole thing drags") == {"tempo": "faster"}

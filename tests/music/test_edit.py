@@ -48,6 +48,15 @@ def test_instruments_swap_and_bad_names_are_refused_with_the_band():
     assert set(EDITS) >= {"tempo", "tempo_bpm", "swap", "add", "remove", "drums", "intro", "ending", "drop_ms"}
 
 
+def test_a_part_named_in_a_swap_is_played_on_the_new_instrument_whatever_played_it():
+    melody = edit(JAZZ, {"swap": {"from": "melody", "to": "flute"}})
+    assert melody.instruments["melody"] == "flute"
+    assert {role: name for role, name in melody.instruments.items() if role != "melody"} == {
+        role: name for role, name in JAZZ.instruments.items() if role != "melody"}
+    with pytest.raises(ValueError, match="this music has no arp part"):
+        edit(JAZZ, {"swap": {"from": "arp", "to": "harp"}})
+
+
 def test_the_drop_must_fall_inside_the_music():
     assert edit(JAZZ, {"drop_ms": 8000}).overrides["drop_s"] == 8.0
     with pytest.raises(ValueError, match="^drop_ms: 30000 is outside the music"):

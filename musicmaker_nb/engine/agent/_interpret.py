@@ -529,9 +529,11 @@ def _interpret_clause(raw: str, decided: _Decided) -> list[ToolCall]:
         raw = _without_fit_words(raw)
     if decided.context.has_music and not decided.calls:
         # "change the melody to a trumpet", "use a music box for the melody": a part of this music
-        # played on another instrument, though "melody" and "music" read as a request for new music
+        # played on another instrument, though "melody" and "music" read as a request for new
+        # music; with a style, mood or occasion said beside it, it is new music that is described
         change = read_edit(raw)
-        if change.get("swap", {}).get("from") in SWAPPABLE_PARTS:
+        described = {"style", "mood", "occasion"} & set(prompt_choices(QUOTED.sub(" ", raw)))
+        if change.get("swap", {}).get("from") in SWAPPABLE_PARTS and not described:
             return [ToolCall("edit_music", change)] + fits
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause)
     generated = _rule_generate(clause, raw, decided) if fresh else []
