@@ -34,6 +34,7 @@ __all__ = [
     "FIT_CHOICES",
     "TEMPO_RANGE",
     "spoken_instrument",
+    "changeable_part",
     "shared_name",
 ]
 
@@ -121,6 +122,11 @@ _ROLE_NAMES = {"melody": "Melody", "chords": "Chords", "bass": "Bass", "pad": "P
 _FRAME_SHAPES = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0}
 
 
+# Parts the agent takes by their own name, whatever plays them ("play the melody on a flute"): a
+# control changes these without naming the instrument they play now.
+_PART_WORDS = {"melody": "melody", "chords": "chords", "pad": "pad", "arp": "arpeggio"}
+
+
 def spoken_instrument(name: str) -> str | None:
     """The words that name a part playing ``name`` to the agent; None when none do."""
     return _READ_AS.get(name, name)
@@ -134,12 +140,21 @@ def shared_name(role: str, instruments: Mapping[str, str]) -> str | None:
     return words if words and any(words in (name, spoken_instrument(name)) for name in others) else None
 
 
-def control_message(name: str, value: Any, *, current: Any = None) -> str:
+def control_message(name: str, value: Any, *, current: Any = None, role: str | None = None) -> str:
     """What a person would type for a control's new ``value``; ``current`` is what the part
-    plays now (for ``instrument``). Raises ValueError for what no words can ask for."""
+    plays now and ``role`` the part (for ``instrument``). Raises ValueError for what no words can
+    ask for."""
     if name not in _MESSAGES:
         raise ValueError(f"no control is called {name!r}; the controls are {', '.join(_MESSAGES)}")
+    if name == "instrument":
+        return _instrument_message(str(current), str(value), role)
     return _MESSAGES[name](value, current)
+
+
+def changeable_part(role: str, instrument: str) -> bool:
+    """Whether a control can change what ``role`` plays: a part the agent knows by name, or an
+    instrument it can name."""
+    return role in _PART_WORDS or spoken_instrument(instrument) is not None
 
 
 def _style_words(style: str) -> str:
@@ -151,7 +166,13 @@ def _frame_message(aspect: str, fit: str | None) -> str:
     return f"make it {aspect} {words}".strip()
 
 
-def _instrument_message(current: str, new: str) -> str:
+def _instrument_message(current: str, new: str, role: str | None = None) -> str:
+    if role in _PART_WORDS:
+        if current == new:
+            raise ValueError(f"that part already plays {current}")
+        # "strings", "steel drums", "brass", "choir": no article
+        article = "" if new.endswith("s") or new in ("brass", "choir") else "an " if new[0] in "aeiou" else "a "
+        return f"play the {_PART_WORDS[role]} on {article}{new}"
     old = spoken_instrument(current)
     if old is None:
         raise ValueError(f"the {current} cannot be changed by name; say what should play instead in the prompt")
@@ -357,10 +378,10 @@ class PlanControls(w.VBox):
         """Run ``follow_up(reply)`` (plain or async) after each reply to a control, inside the job."""
         self.talk.follow_ups.append(follow_up)
 
-    def send(self, name: str, value: Any, *, current: Any = None) -> Future[Any] | None:
+    def send(self, name: str, value: Any, *, current: Any = None, role: str | None = None) -> Future[Any] | None:
         """Say what control ``name`` asks for ``value`` (as a click would)."""
         try:
-            words = control_message(name, value, current=current)
+            words = control_message(name, value, current=current, role=role)
         except ValueError as exc:
             self.talk.note(str(exc).capitalize() + ".")
             self.refresh()
@@ -413,7 +434,7 @@ class PlanControls(w.VBox):
             name = instruments[role]
             dropdown.options = INSTRUMENT_CHOICES if name in INSTRUMENT_CHOICES else (name, *INSTRUMENT_CHOICES)
             dropdown.value = name
-            dropdown.tooltip = None if spoken_instrument(name) else f"the {name} cannot be changed by name"
+            dropdown.tooltip = None if changeable_part(role, name) else f"the {name} cannot be changed by name"
 
     def _part_dropdown(self, role: str) -> w.Dropdown:
         dropdown = _dropdown(_ROLE_NAMES.get(role, role.capitalize()), INSTRUMENT_CHOICES, "220px")
@@ -424,13 +445,13 @@ class PlanControls(w.VBox):
         if getattr(self._quiet, "on", False) or instrument is None:
             return
         band = (self.plan or {}).get("instruments") or {}
-        shared = shared_name(role, band)
+        shared = None if role in _PART_WORDS else shared_name(role, band)
         if shared is not None:
             self.talk.note(f"Another part also answers to '{shared}': say in the prompt which one should become "
                            f"{instrument}.")
             self.refresh()
             return
-        self.send("instrument", instrument, current=band.get(role))
+        self.send("instrument", instrument, current=band.get(role), role=role)
 
     def _enable(self) -> None:
         busy, music = self.activity.busy, self.plan is not None
@@ -438,7 +459,7 @@ class PlanControls(w.VBox):
                         self.more_energy, self.another, self.drums, *self.parts.values()):
             control.disabled = busy or not music
         for role, dropdown in self.parts.items():
-            if not spoken_instrument((self.plan or {}).get("instruments", {}).get(role, "")):
+            if not changeable_part(role, (self.plan or {}).get("instruments", {}).get(role, "")):
                 dropdown.disabled = True
         has_clips = self.session.draft is not None and bool(self.session.draft.tracks)
         self.frame.disabled = self.fit.disabled = busy or not has_clips

@@ -23,6 +23,7 @@ from musicmaker_nb.widgets._controls import (
     MOOD_CHOICES,
     STYLE_CHOICES,
     TEMPO_RANGE,
+    changeable_part,
     frame_of,
     plan_of,
     shared_name,
@@ -107,6 +108,17 @@ def test_instrument_changes_the_agent_would_misread_are_refused(current, new):
         control_message("instrument", new, current=current)
 
 
+@pytest.mark.parametrize(("role", "new", "words"), [
+    ("melody", "flute", "play the melody on a flute"), ("melody", "ocarina", "play the melody on an ocarina"),
+    ("chords", "strings", "play the chords on strings"), ("arp", "harp", "play the arpeggio on a harp"),
+])
+def test_a_part_the_agent_knows_by_name_is_changed_by_its_name(role, new, words):
+    assert control_message("instrument", new, current="music box", role=role) == words
+    with pytest.raises(ValueError, match="already plays"):
+        control_message("instrument", "flute", current="flute", role=role)
+    assert changeable_part(role, "music box") and not changeable_part("bass", "voice")
+
+
 def test_a_part_is_changed_by_name_only_when_no_other_part_answers_to_it():
     band = {"chords": "bright piano", "melody": "piano", "bass": "synth bass", "pad": "warm pad"}
     assert shared_name("chords", band) == "piano" and shared_name("melody", band) == "piano"
@@ -147,6 +159,8 @@ def test_every_listed_choice_is_read_as_an_edit_never_as_new_music():
     messages += [control_message("tempo", bpm) for bpm in TEMPO_RANGE]
     messages += [control_message("instrument", name, current="synth lead") for name in INSTRUMENT_CHOICES
                  if name != "synth lead"]
+    messages += [control_message("instrument", name, current="music box", role=role) for name in INSTRUMENT_CHOICES
+                 for role in ("melody", "chords", "pad", "arp")]
     messages += [control_message("energy", "up"), control_message("energy", "down"),
                  control_message("drums", True), control_message("drums", False)]
     for message in messages:
@@ -199,10 +213,21 @@ def test_each_listed_instrument_plays_the_part(scored):
     role = "melody"
     for name in INSTRUMENT_CHOICES:
         current = plan(scored)["instruments"][role]
-        if spoken_instrument(current) == name or current == name:
+        if current == name:
             continue
-        reply = scored.say(control_message("instrument", name, current=current))
+        reply = scored.say(control_message("instrument", name, current=current, role=role))
         assert plan(scored)["instruments"][role] == name, (current, name, reply.text)
+
+
+def test_a_part_whose_instrument_has_no_name_of_its_own_still_changes(session):
+    session.say("a gentle lullaby")
+    assert plan(session)["instruments"]["melody"] == "music box"  # "the music box" reads as other music
+    controls = PlanControls(session)
+    assert not controls.parts["melody"].disabled
+    controls.parts["melody"].value = "flute"
+    controls.activity.wait(TIMEOUT)
+    assert plan(session)["instruments"]["melody"] == "flute"
+    assert said(controls)[-1] == "play the melody on a flute"
 
 
 def test_tempo_key_and_mode_through_the_widget(scored):
@@ -309,14 +334,12 @@ def test_controls_are_disabled_while_a_job_runs(scored):
     assert not controls.style.disabled and plan(scored)["tempo_bpm"] != 120
 
 
-def test_a_refused_change_shows_the_plan_again(scored):
-    controls = PlanControls(scored)
-    current = controls.parts["chords"].value
-    same = spoken_instrument(current)
-    if same == current:
-        pytest.skip(f"the chords play {current}, a name of its own")
-    controls.parts["chords"].value = same
-    assert controls.parts["chords"].value == current
+def test_a_refused_change_shows_the_plan_again(session):
+    session.say("create a rock track")
+    controls = PlanControls(session)
+    assert controls.parts["bass"].value == "picked bass" and spoken_instrument("picked bass") == "bass"
+    controls.parts["bass"].value = "bass"  # "change the bass to bass": nothing the agent could do
+    assert controls.parts["bass"].value == "picked bass"
     assert "already plays" in controls.talk.conversation.entries[-1].text
 
 
