@@ -107,6 +107,18 @@ def test_refining_the_music(scored) -> None:
     assert not [t for t in caller.state()["draft"]["t"] if t["m"].get("role") == "bgm"]
 
 
+def test_another_take_after_edits_keeps_them(scored) -> None:
+    caller, _ = scored
+    caller.say("play the melody on a flute and set the tempo to 100 bpm")
+    edited = caller.state()["generated_media"][-1]["plan"]
+    caller.say("try another one")
+    again = caller.state()["generated_media"][-1]["plan"]
+    assert again["seed"] != edited["seed"]
+    # another take of the music as it is now, not of the first words
+    assert again["instruments"]["melody"] == "flute" and again["tempo_bpm"] == 100
+    assert again["style"] == edited["style"] and again["key"] == edited["key"]
+
+
 def test_each_clip_gets_its_own_music_by_name(caller: Caller, clip, clip2) -> None:
     caller.upload(clip, clip2)
     events, _, _ = caller.say("add calm piano music to the second clip")

@@ -240,10 +240,15 @@ class AgentRunner:
         if end <= start:
             raise DraftError("d", "the timeline has no length to score")
         with self._charge(session, lang) as charge:
-            if seed is None:
-                previous = [g for g in self.store.session_generated(session["id"]) if g["prompt"] == prompt]
-                seed = random.randrange(1, 2**31) if previous else None  # asking again means another take
-            music, audio = self._compose(prompt, (end - start) / 1000, seed, draft, start, end)
+            edited = self._edited_music(draft, prompt, start, end) if seed is None else None
+            if edited is not None:  # asked again after edits: another take of the music as it is now
+                music = type(edited).from_dict({**edited.to_dict(), "seed": random.randrange(1, 2**31)})
+                audio = self._generate(music)
+            else:
+                if seed is None:
+                    previous = [g for g in self.store.session_generated(session["id"]) if g["prompt"] == prompt]
+                    seed = random.randrange(1, 2**31) if previous else None  # asking again means another take
+                music, audio = self._compose(prompt, (end - start) / 1000, seed, draft, start, end)
             generated = self._store_audio(session["id"], prompt, music, audio)
         short = _short_description(music.describe())
         had_music = bool(edits.music_segments(draft))
@@ -257,6 +262,22 @@ class AgentRunner:
                         seconds=music.duration_s, where=where, pct=round((segment.volume or 0) * 100), why=why)
         return _Outcome(new, sentence, {"generated_media_id": generated["id"], "description": music.describe(),
                                         "credits_spent": charge["cost"]})
+
+    def _edited_music(self, draft: Draft, prompt: str, start: float, end: float) -> Any:
+        """The plan of the music in ``start``..``end`` when it was asked for with ``prompt`` and
+        edited since (tempo, instruments ... forced): "try another version" then means another
+        take of it as it is, not of the first words. None otherwise."""
+        from ...music import MusicPlan
+
+        segments = edits.music_segments(draft)
+        if len(segments) != 1 or not segments[0].source_id:
+            return None
+        segment = segments[0]
+        record = self.store.generated(segment.source_id)
+        if record is None or record["prompt"] != prompt or (segment.start_ms, segment.duration_ms) != (start, end - start):
+            return None
+        music = MusicPlan.from_dict(json.loads(record["plan"]))
+        return music if music.overrides else None
 
     def _store_audio(self, session_id: str, prompt: str, music: Any, audio: Any) -> dict[str, Any]:
         temp = self.store.temp_path(".wav")
