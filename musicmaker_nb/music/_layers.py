@@ -135,8 +135,13 @@ class LayerTable:
 def _cached(path: str, mtime_ns: int) -> LayerTable:  # noqa: ARG001 - mtime_ns keys the cache to the file's version
     from ._soundfonts import read_preset_chunks
 
-    with open(path, "rb") as f:
-        return LayerTable(parse_regions(read_preset_chunks(f)))
+    try:
+        with open(path, "rb") as f:
+            return LayerTable(parse_regions(read_preset_chunks(f)))
+    except (OSError, ValueError, KeyError, IndexError, struct.error):
+        # tables it cannot read (a damaged bank the synthesiser still plays): nothing is shared,
+        # every velocity is rendered as itself
+        return LayerTable({})
 
 
 def layer_table(path: Path) -> LayerTable:

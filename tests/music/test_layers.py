@@ -118,3 +118,10 @@ def test_the_table_is_read_from_the_bank_once():
     soundfont = resolve_soundfont(None)
     assert layer_table(soundfont) is layer_table(soundfont)
     assert (0, 0) in layer_table(soundfont).regions and (128, 0) in layer_table(soundfont).regions
+
+
+def test_a_bank_whose_tables_cannot_be_read_shares_nothing(tmp_path):
+    broken = tmp_path / "broken.sf2"
+    broken.write_bytes(b"RIFF\x04\x00\x00\x00sfbk")  # a header and nothing after it
+    table = layer_table(broken)
+    assert table.regions == {} and table.layer(0, False, 60, 100) == -100
