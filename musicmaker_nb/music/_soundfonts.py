@@ -158,6 +158,8 @@ def _sub_chunks(f: BinaryIO, length: int, only: tuple[bytes, ...] | None) -> dic
         kind, size = f.read(4), int.from_bytes(f.read(4), "little")
         if only is None or kind in only:
             chunks[kind] = f.read(min(size, _TABLE_LIMIT))
+            if only is not None and len(chunks) == len(only):
+                break  # the probe wants the preset headers alone: the rest is not read
             f.seek(size - len(chunks[kind]) + size % 2, os.SEEK_CUR)
         else:
             f.seek(size + size % 2, os.SEEK_CUR)

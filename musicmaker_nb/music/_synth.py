@@ -137,8 +137,7 @@ def _held(synth, channel: int, pitch: int, velocity: int) -> np.ndarray:
     wave = np.empty((_PROBE, 2), dtype=np.float32)
     synth.channel_note_on(channel, pitch, velocity / 127.0)
     synth.render(wave)
-    synth.channel_sounds_off(channel)
-    synth.render(np.empty((_TAIL_CHUNK, 2), dtype=np.float32))
+    _hush(synth, channel)
     return wave
 
 
@@ -198,8 +197,7 @@ def _synthesise(synth, scratch: np.ndarray, channel: int, pitch: int, velocity: 
         end += len(chunk)
         if _peak(chunk) < silent:
             break
-    synth.channel_sounds_off(channel)  # whatever still rings must not leak into the next note
-    synth.render(np.empty((_TAIL_CHUNK, 2), dtype=np.float32))
+    _hush(synth, channel)
     last = wave[max(length, end - 2 * _TAIL_CHUNK):end].reshape(-1)  # the tail ends in here
     audible = np.flatnonzero((last >= silent) | (last <= -silent))
     keep = end - len(last) // 2 + (audible[-1] // 2 + 1 if len(audible) else 0)
@@ -207,6 +205,12 @@ def _synthesise(synth, scratch: np.ndarray, channel: int, pitch: int, velocity: 
         fade = _TAIL_FADE[: _MAX_TAIL // 4]
         wave[keep - len(fade):keep] *= fade
     return wave[:keep]
+
+
+def _hush(synth, channel: int) -> None:
+    """Whatever still rings on ``channel`` stopped and played out, so it cannot leak into the next note."""
+    synth.channel_sounds_off(channel)
+    synth.render(np.empty((_TAIL_CHUNK, 2), dtype=np.float32))
 
 
 _TAIL_FADE = (0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, _MAX_TAIL // 4))).astype(np.float32)[:, None]

@@ -532,8 +532,8 @@ def _interpret_clause(raw: str, decided: _Decided) -> list[ToolCall]:
         # played on another instrument, though "melody" and "music" read as a request for new
         # music; with a style, mood or occasion said beside it, it is new music that is described
         change = read_edit(raw)
-        described = {"style", "mood", "occasion"} & set(prompt_choices(QUOTED.sub(" ", raw)))
-        if change.get("swap", {}).get("from") in SWAPPABLE_PARTS and not described:
+        if change.get("swap", {}).get("from") in SWAPPABLE_PARTS and not (
+                {"style", "mood", "occasion"} & set(prompt_choices(QUOTED.sub(" ", raw)))):
             return [ToolCall("edit_music", change)] + fits
     fresh = _GENERATE.search(clause) or _GENERATE_ZH.search(clause)
     generated = _rule_generate(clause, raw, decided) if fresh else []
