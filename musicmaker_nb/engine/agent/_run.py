@@ -270,10 +270,10 @@ class AgentRunner:
         from ...music import MusicPlan
 
         segments = edits.music_segments(draft)
-        if len(segments) != 1 or not segments[0].source_id:
+        if len(segments) != 1 or segments[0].source_id is None:
             return None
-        segment = segments[0]
-        record = self.store.generated(segment.source_id)
+        segment, source_id = segments[0], segments[0].source_id
+        record = self.store.generated(source_id)
         if record is None or record["prompt"] != prompt or (segment.start_ms, segment.duration_ms) != (start, end - start):
             return None
         music = MusicPlan.from_dict(json.loads(record["plan"]))
