@@ -44,7 +44,11 @@ def test_sessions_media_drafts_and_credits_survive_a_restart(start_engine, new_c
     caller = new_caller(first)
     caller.upload(clip)
     caller.say("add the title 'Again' for 1 second")
+    deadline = time.monotonic() + 30
+    while "scene_cuts_ms" not in caller.state()["video_infos"][0] and time.monotonic() < deadline:
+        time.sleep(0.05)  # the clip's analysis, found in the background, is part of what must survive
     before = caller.state()
+    assert "scene_cuts_ms" in before["video_infos"][0]
     first.stop()
     second = start_engine()
     caller.http.base_url = second.base_url

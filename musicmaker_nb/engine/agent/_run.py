@@ -360,9 +360,34 @@ class AgentRunner:
         """A video's scene cuts once the full analysis has found them; None before (or after a failure)."""
         with self._cuts_lock:
             cuts = self._cuts.get(media["sha256"])
-        if cuts is None or not cuts.full.done() or cuts.full.cancelled() or cuts.full.exception() is not None:
+        if cuts is None:
+            return self._saved_cuts(media["sha256"])  # found before this engine started
+        if not cuts.full.done() or cuts.full.cancelled() or cuts.full.exception() is not None:
             return None
         return cuts.full.result()
+
+    # A video's cuts, once found, are kept in the home beside the store: a restarted engine knows
+    # them (the session's state stays the same) and does not analyse the video again.
+    def _cuts_file(self, sha256: str) -> Any:
+        return self.store.home / "scene_cuts" / f"{sha256}.json"
+
+    def _saved_cuts(self, sha256: str) -> list[tuple[float, float]] | None:
+        try:
+            return [(float(time_s), float(score)) for time_s, score in json.loads(self._cuts_file(sha256).read_text())]
+        except (OSError, ValueError, TypeError):  # none saved, or unreadable: found again when needed
+            return None
+
+    def _save_cuts(self, sha256: str, full: Future[list[tuple[float, float]]]) -> None:
+        if full.cancelled() or full.exception() is not None:
+            return
+        path = self._cuts_file(sha256)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            temp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+            temp.write_text(json.dumps(full.result()))
+            temp.replace(path)  # whole or not at all
+        except OSError:
+            log.debug("could not keep the scene cuts of %s", sha256, exc_info=True)
 
     def _cuts_of(self, media: dict[str, Any]) -> _Cuts:
         with self._cuts_lock:
@@ -370,10 +395,18 @@ class AgentRunner:
             if cuts is None or (cuts.full.done() and (cuts.full.cancelled() or cuts.full.exception() is not None)):
                 if len(self._cuts) >= _SCENE_CUT_CACHE_SIZE:  # a failure above is retried
                     self._cuts = {k: c for k, c in self._cuts.items() if not c.full.done()}
+                sha256 = media["sha256"]
                 quick: Future[list[tuple[float, float]]] = Future()
-                full = self._analysis.submit(_find_cuts, self.store.path(media["path"]), _media_info(media), quick)
-                full.add_done_callback(lambda done: quick.cancel() if done.cancelled() else None)
-                cuts = self._cuts[media["sha256"]] = _Cuts(quick, full)
+                saved = self._saved_cuts(sha256) if cuts is None else None
+                if saved is not None:
+                    full: Future[list[tuple[float, float]]] = Future()
+                    quick.set_result(saved)
+                    full.set_result(saved)
+                else:
+                    full = self._analysis.submit(_find_cuts, self.store.path(media["path"]), _media_info(media), quick)
+                    full.add_done_callback(lambda done: quick.cancel() if done.cancelled() else None)
+                    full.add_done_callback(lambda done: self._save_cuts(sha256, done))
+                cuts = self._cuts[sha256] = _Cuts(quick, full)
             return cuts
 
     def _scene_cuts(self, media_id: str, which: str = "full") -> list[tuple[float, float]]:
