@@ -117,20 +117,25 @@ def true_peak_db(samples: np.ndarray, floor_db: float = -2.0) -> float:
     """True peak (4x oversampled, BS.1770-4 Annex 2) in dBTP. The interpolation is evaluated on both
     sides of every local maximum within ``floor_db`` of the sample peak: in band-limited music an
     inter-sample peak sits next to a local maximum and exceeds it by far less than that."""
-    peak = float(np.abs(samples).max(initial=0.0))
+    channels = samples.shape[1] if samples.ndim == 2 else 1
+    flat = samples.reshape(-1)  # the channels interleaved: a sample's neighbours are ``channels`` apart
+    level = np.abs(flat)
+    peak = float(level.max(initial=0.0))
     if peak == 0.0:
         return float("-inf")
+    loud = np.flatnonzero(level >= np.float32(peak * 10 ** (floor_db / 20)))
+    loud = loud[(loud >= channels) & (loud < len(flat) - channels)]
+    top = level[loud]
+    tops = loud[(top >= level[loud - channels]) & (top >= level[loud + channels])]
     taps = _TP_TAPS[:, ::-1].astype(np.float32)
-    floor = np.float32(peak * 10 ** (floor_db / 20))
-    for channel in samples.T:
-        loud = np.flatnonzero((channel >= floor) | (channel <= -floor))
-        loud = loud[(loud > 0) & (loud < len(channel) - 1)]
-        level = np.abs(channel[loud])
-        tops = loud[(level >= np.abs(channel[loud - 1])) & (level >= np.abs(channel[loud + 1]))]
-        last = len(channel) - 1
-        for chunk in np.array_split(np.concatenate([tops, tops - 1]), max(1, len(tops) // 65536)):
-            windows = channel[np.clip(chunk[:, None] + np.arange(-5, 7), 0, last)]  # x[c-5] .. x[c+6]
-            peak = max(peak, float(np.abs(windows @ taps.T).max(initial=0.0)))
+    offsets = channels * np.arange(-5, 7)  # x[c-5] .. x[c+6] of the sample's own channel
+    for chunk in np.array_split(np.concatenate([tops, tops - channels]), max(1, len(tops) // 65536)):
+        index = chunk[:, None] + offsets
+        lane = chunk[:, None] % channels
+        # past either end of the piece, its channel's first or last sample stands in
+        index = np.where(index < 0, lane, np.where(index >= len(flat), len(flat) - channels + lane, index))
+        # einsum's own loop, not a matrix product: BLAS would wake its threads, which then spin
+        peak = max(peak, float(np.abs(np.einsum("ij,kj->ik", flat[index], taps)).max(initial=0.0)))
     return float(20 * np.log10(peak))
 
 
