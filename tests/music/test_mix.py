@@ -12,7 +12,7 @@ import pytest
 from scipy import signal
 
 from musicmaker_nb.music import MusicPlan, generate, plan, resolve_soundfont
-from musicmaker_nb.music._mix import MIXES, Mix, _add_upsampled, _balance, _double, _dynamics, _send, mix
+from musicmaker_nb.music._mix import MIXES, Mix, _add_upsampled, _balance, _double, _dynamics, _saturate, _send, mix
 from musicmaker_nb.music._score import Score, compose
 from musicmaker_nb.music._styles import STYLES
 from musicmaker_nb.music._synth import SAMPLE_RATE, render_stems
@@ -189,10 +189,11 @@ def test_lofi_adds_a_noise_floor_where_the_music_is_silent():
 def test_a_send_is_each_run_of_three_samples_averaged_at_its_level():
     rng = np.random.default_rng(4)
     placed = rng.standard_normal((3001, 2)).astype(np.float32)
-    send = np.ones((2, 1000), dtype=np.float32)
-    _send(placed, send, 0.6)
-    expected = 1.0 + 0.6 * placed[:3000].reshape(1000, 3, 2).mean(axis=1).T
-    assert np.allclose(send, expected, atol=1e-5)
+    reverb, echo = np.ones((2, 1000), dtype=np.float32), np.zeros((2, 1000), dtype=np.float32)
+    _send(placed, [(reverb, 0.6), (echo, 0.25)])
+    averaged = placed[:3000].reshape(1000, 3, 2).mean(axis=1).T
+    assert np.allclose(reverb, 1.0 + 0.6 * averaged, atol=1e-5)
+    assert np.allclose(echo, 0.25 * averaged, atol=1e-5)
 
 
 def test_returns_come_back_to_full_rate_linearly_interpolated():
@@ -223,6 +224,35 @@ def test_the_bus_dynamics_tame_a_loud_burst_and_leave_a_quiet_passage_alone():
     # and it glides over a block: even into the burst (a tenth of the gain in one block) no
     # sample-to-sample step takes more than a quarter of it
     assert np.nanmax(np.abs(np.diff(gain)) / gain[1:]) < 0.25
+
+
+def test_drive_and_tape_saturation_are_pedalboards_distortion_and_gain():
+    rng = np.random.default_rng(6)
+    part = (0.3 * rng.standard_normal((RATE // 2, 2))).astype(np.float32)
+    driven = part.copy()
+    _saturate(driven, 4.0, -3.2)
+    expected = pb.Pedalboard([pb.Distortion(drive_db=4.0), pb.Gain(-3.2)])(part, RATE)
+    assert np.abs(driven - expected).max() < 1e-6
+
+
+def test_a_chorused_part_keeps_its_dry_share_and_adds_pedalboards_modulated_copy():
+    # a tone well inside the chorus send's band: the mix must sound as if the part had gone
+    # through pedalboard's chorus at its wet share, then through the same mix without a chorus
+    music = plan("", 3.0, seed=1, style="soul")
+    score = compose(music)
+    t = np.arange(3 * RATE) / RATE
+    tone = (0.1 * np.sin(2 * np.pi * 330 * t) * (1 + 0.5 * np.sin(2 * np.pi * 0.5 * t))).astype(np.float32)
+    stem = np.stack([tone, tone], axis=1)
+    plain = Mix(highpass_hz=120, room=0.0, glue=0.0)
+    chorused = dataclasses.replace(plain, chorus={"pad": 0.4})
+    ours = mix({"pad": stem.copy()}, score, chorused, beat_s=music.beat_s, rate=RATE, seed=1)
+    through = pb.Chorus(rate_hz=0.7, depth=0.2, centre_delay_ms=8.0, feedback=0.0, mix=0.4)(stem, RATE)
+    theirs = mix({"pad": through}, score, plain, beat_s=music.beat_s, rate=RATE, seed=1)
+    dry = mix({"pad": stem.copy()}, score, plain, beat_s=music.beat_s, rate=RATE, seed=1)
+    settled = slice(RATE // 2, None)  # past the filters' and the compressor's first moments
+    # the copy comes back from a third of the rate, a sample early: the same sound to -30 dB
+    assert _db(_rms(ours[settled] - theirs[settled]) / _rms(theirs[settled])) < -30.0
+    assert _db(_rms(dry[settled] - theirs[settled]) / _rms(theirs[settled])) > -20.0  # a chorus, heard
 
 
 def test_the_mixer_keeps_freed_buffers_unless_told_not_to():
