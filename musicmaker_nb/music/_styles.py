@@ -47,7 +47,8 @@ _BRASS_KEYS = ("Bb", "Eb", "F", "C", "Ab")
 
 STYLES: dict[str, Style] = {
     # pop
-    "pop": _s("Pop", "pop", (96, 126), "pad=warm pad, chords=bright piano, bass=synth bass, melody=synth lead, drums=drums",
+    # the hook on a voice, as a pop record's is sung (a synth lead over a warm pad was heard as jazz, electronic)
+    "pop": _s("Pop", "pop", (96, 126), "pad=synth strings, chords=bright piano, bass=synth bass, melody=voice, drums=drums",
               "pop", groove="pop_electronic", bass="kick", comp="pop_piano", lead="syncopated", mix="pop", mood="happy"),
     "indie_pop": _s("Indie pop", "pop", (100, 132), "chords=clean guitar, bass=bass, arp=glockenspiel, drums=drums",
                     "pop", groove="indie", bass="eighths", comp="strum", lead="song", mix="indie", mood="happy",
