@@ -20,7 +20,8 @@ Prints a table and then the same figures as JSON:
   the same over the test set's prompts as a person would get them (seed 7): the style pieces were
   what the sound was tuned against, these never were.
 - speed: plan + score + render + mix + master of the headline prompt, 30 s (and 120 s, 600 s),
-  CPU seconds on this process's one core, best of three.
+  CPU seconds on this process's one core: best of three (the 30 s piece: best of nine, in three
+  rounds spread over the run, and their median).
 ``--quick`` skips the 10-minute piece, the beat tracker and the held-out set, and renders the
 style pieces at 12 s.
 """
@@ -246,15 +247,23 @@ def recognisability_of_prompts(prompts: list[dict[str, Any]], folder: Path, soun
 def speed(duration_s: float, repeats: int, soundfont: Path) -> dict[str, float]:
     """CPU seconds of plan + compose + render + mix + master on this process's one core (best of
     ``repeats``: the least disturbed by other work on the machine)."""
-    backend = ProceduralBackend(soundfont)
+    return _speed_figures(duration_s, _timed_runs(ProceduralBackend(soundfont), duration_s, repeats))
+
+
+def _timed_runs(backend: ProceduralBackend, duration_s: float, repeats: int) -> list[float]:
     times = []
     for _ in range(repeats):
         start = time.process_time()
         audio = backend.generate(plan(HEADLINE, duration_s, seed=1))
         times.append(time.process_time() - start)
         assert len(audio.samples) == round(duration_s * SAMPLE_RATE)
+    return times
+
+
+def _speed_figures(duration_s: float, times: list[float]) -> dict[str, float]:
     cpu = min(times)
-    return {"duration_s": duration_s, "cpu_s": round(cpu, 3), "x_real_time": round(duration_s / cpu, 1), "runs": repeats}
+    return {"duration_s": duration_s, "cpu_s": round(cpu, 3), "x_real_time": round(duration_s / cpu, 1),
+            "median_x_real_time": round(duration_s / statistics.median(times), 1), "runs": len(times)}
 
 
 def cut_alignment(count: int = 40) -> dict[str, float]:
@@ -276,14 +285,21 @@ def run(quick: bool = False, tagger: str | None = None, banks: bool = False) -> 
     soundfont = resolve_soundfont()
     ProceduralBackend(soundfont).generate(plan(HEADLINE, 2.0, seed=0))  # load the SoundFont outside the timings
     lengths = (30.0, 120.0) if quick else (30.0, 120.0, 600.0)
+    # The headline piece is timed in three rounds spread over the run: this machine's speed
+    # drifts over seconds as its neighbours work, and the best run is the code's own cost.
+    headline = ProceduralBackend(soundfont)
+    headline_times = _timed_runs(headline, lengths[0], 3)
     result: dict[str, Any] = {"soundfont": str(soundfont),
-                              "speed": [speed(d, 1 if d >= 600 else 3, soundfont) for d in lengths]}
+                              "speed": [speed(d, 1 if d >= 600 else 3, soundfont) for d in lengths[1:]]}
     prompts = _load(PROMPTS_FILE)
     result["adherence"] = adherence(prompts)
+    headline_times += _timed_runs(headline, lengths[0], 3)
     for name, path in (("adherence_heldout", HELDOUT_FILE), ("adherence_test", TEST_FILE)):
         if path.is_file() and not quick:
             result[name] = adherence(_load(path))
     result["distinctness"] = distinctness(prompts[:80] if quick else prompts)
+    headline_times += _timed_runs(headline, lengths[0], 3)
+    result["speed"].insert(0, _speed_figures(lengths[0], headline_times))
     result["cut_alignment"] = cut_alignment()
     seconds = 12.0 if quick else 30.0
     use_tagger = tagger is not None or _tagger_configured()
@@ -340,7 +356,9 @@ def _style_summary(rows: list[dict[str, Any]], seconds: float) -> dict[str, Any]
 
 
 def _table(result: dict[str, Any]) -> str:
-    rows = [("speed, headline 30 s piece (x real time, 1 core)", f"{result['speed'][0]['x_real_time']:.0f}", ">= 150")]
+    head = result["speed"][0]
+    rows = [("speed, headline 30 s piece (x real time, 1 core)", f"{head['x_real_time']:.0f}",
+             f">= 150 (best of {head['runs']}; median {head['median_x_real_time']:.0f})")]
     rows += [(f"  same, {s['duration_s']:.0f} s piece", f"{s['x_real_time']:.0f}", "") for s in result["speed"][1:]]
     a, d, s = result["adherence"], result["distinctness"], result["styles"]
     rows += [("  median over the styles, one piece each", f"{s['median_x_real_time']:.0f}", f"slowest: {s['slowest']}")]
