@@ -70,6 +70,11 @@ class Mix:
     doubles: dict[str, float] = field(default_factory=dict)  # role -> ms: double-tracked, left against right
     peak_room_db: float = 15.0  # how far peaks may stand over the bus's RMS: less is louder, denser
 
+    def __post_init__(self) -> None:
+        # a chorused part keeps a dry share (1 - w) in the bus, which the sends are scaled by
+        if not all(0.0 <= share < 1.0 for share in self.chorus.values()):
+            raise ValueError(f"chorus: wet shares must be from 0 up to, not including, 1 (got {self.chorus})")
+
 
 _PANS = {"chords": -0.3, "pad": 0.0, "bass": 0.0, "melody": 0.12, "arp": 0.4, "timpani": -0.15, "drums": 0.0,
          "kick": 0.0}

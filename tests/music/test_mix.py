@@ -255,6 +255,11 @@ def test_a_chorused_part_keeps_its_dry_share_and_adds_pedalboards_modulated_copy
     assert _db(_rms(dry[settled] - theirs[settled]) / _rms(theirs[settled])) > -20.0  # a chorus, heard
 
 
+def test_a_chorus_must_leave_the_part_a_dry_share():
+    with pytest.raises(ValueError, match="chorus"):
+        Mix(chorus={"pad": 1.0})
+
+
 def test_the_mixer_keeps_freed_buffers_unless_told_not_to():
     import subprocess
     import sys
