@@ -85,7 +85,7 @@ INSTRUMENTS: dict[str, Instrument] = {
     "slow strings": Instrument(49, "pad", 48, 79),
     "synth strings": Instrument(50, "pad", 48, 79),
     "choir": Instrument(52, "pad", 52, 76),
-    "voice": Instrument(53, "pad", 55, 76),
+    "voice": _lead(53, 55, 76),  # a singer's "ooh": named, it sings the melody
     "orchestra hit": Instrument(55, "chords", 55, 79),
     "timpani": Instrument(47, "timpani", 36, 55),
     # brass and winds
@@ -140,6 +140,7 @@ FAMILIES: dict[str, frozenset[str]] = {
                        "808 bass", "contrabass", "tuba"}),
     "brass": frozenset({"trumpet", "trombone", "french horn", "brass", "synth brass"}),
     "organ": frozenset({"organ", "rock organ", "church organ"}),
+    "voice": frozenset({"voice", "choir"}),
     "flute": frozenset({"flute", "piccolo", "dizi", "recorder", "pan flute", "tin whistle", "shakuhachi", "ocarina"}),
     "bells": frozenset({"celesta", "glockenspiel", "music box", "vibraphone", "marimba", "xylophone",
                         "tubular bells", "kalimba"}),

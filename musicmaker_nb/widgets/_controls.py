@@ -99,10 +99,10 @@ INSTRUMENT_CHOICES: tuple[str, ...] = (
 _READ_AS: dict[str, str | None] = {
     "bright piano": "piano", "fm piano": "piano", "rock organ": "organ",
     "muted guitar": "acoustic guitar", "overdriven guitar": "acoustic guitar", "picked bass": "bass",
-    "slow strings": "strings", "synth strings": "strings",
+    "slow strings": "strings",
     "warm pad": "synth pad", "choir pad": "synth pad", "bowed pad": "synth pad", "halo pad": "synth pad",
     "sweep pad": "synth pad", "atmosphere": "synth pad", "brightness": "synth pad", "square lead": "synth lead",
-    "crystal": "synth lead", "voice": None,
+    "crystal": "synth lead",
     "orchestra hit": None, "tenor saxophone": None, "synth brass": "synth lead",
     "music box": None,  # "change the music box to ..." reads as a request for other music
 }

@@ -49,6 +49,22 @@ def test_a_part_named_is_played_on_another_instrument_in_this_music(message, par
     assert calls(message) == [("edit_music", {"swap": {"from": part, "to": instrument}})]
 
 
+@pytest.mark.parametrize("message, change", [
+    ("change the voice to a saxophone", {"swap": {"from": "voice", "to": "saxophone"}}),
+    ("replace the vocals with a flute", {"swap": {"from": "voice", "to": "flute"}}),
+    ("把人声换成笛子", {"swap": {"from": "voice", "to": "dizi"}}),
+    ("make the voice a trumpet", {"swap": {"from": "voice", "to": "trumpet"}}),
+    ("make the guitar a piano", {"swap": {"from": "acoustic guitar", "to": "piano"}}),
+    ("change the synth strings to a choir", {"swap": {"from": "synth strings", "to": "choir"}}),
+    ("no vocals please", {"remove": "voice"}),
+    ("去掉人声", {"remove": "voice"}),
+])
+def test_the_voice_and_the_synth_strings_a_plan_names_can_be_changed(message, change) -> None:
+    # pop sings its hook on a voice over synth strings: what a person reads in the description
+    assert calls(message) == [("edit_music", change)]
+    assert calls("make it a bit faster") == [("edit_music", {"tempo": "faster"})]  # "make X a Y" needs two instruments
+
+
 def test_a_part_named_in_a_description_of_new_music_stays_in_the_description() -> None:
     [(name, args)] = calls("add upbeat music with the melody on flute")
     assert name == "generate_music" and "flute" in args["prompt"]

@@ -73,6 +73,7 @@ def _alternatives(*pairs: tuple[str, str]) -> _Alternatives:
 _SWAPS = tuple(_alternatives(pair) for pair in (
     (r"\b(?:change|switch|swap|replace|turn|exchange)\s+",
      r"(?:out\s+)?(?:the\s+)?(?P<a>.+?)\s+(?:to|with|for|into|by)\s+(?P<b>.+)$"),
+    (r"\bmake\s+", r"(?:the\s+|its\s+)?(?P<a>.+?)\s+(?:into\s+|a\s+|an\s+)+(?P<b>.+)$"),  # make the guitar a piano
     (r"\b(?:use|play|have|want)\s+", r"(?:a\s+|an\s+|some\s+|the\s+)?(?P<b>.+?)\s+instead of\s+(?:the\s+)?(?P<a>.+)$"),
     (r"\binstead of\s+", r"(?:the\s+)?(?P<a>.+?)[,\s]+(?:use|play|have)\s+(?P<b>.+)$"),
     ("把", r"(?P<a>.+?)(?:换成|改成|替换成|变成)(?P<b>.+)$"),
